@@ -61,3 +61,11 @@ class ValidationError(LiftGuardError):
             f"{len(self.problems)} problem(s) in {', '.join(files)}; nothing was imported. "
             f"Fix the rows below and import again:\n{listed}{tail}"
         )
+
+
+class RoadsError(LiftGuardError):
+    """A road file cannot be read, holds no drivable roads, or a road graph cache is unusable."""
+
+
+class RoutingError(LiftGuardError):
+    """A route cannot be computed: an elevator or station is off the road network or unreachable."""
