@@ -22,6 +22,10 @@ class StoreError(LiftGuardError):
     """The database cannot be opened, is empty, or has the wrong schema."""
 
 
+class Cancelled(LiftGuardError):
+    """The user cancelled a long operation; nothing it would have written was kept."""
+
+
 class BoundaryError(LiftGuardError):
     """Administrative boundaries cannot be found or read."""
 
