@@ -1,0 +1,1 @@
+"""Qt models (QtCore only) that hold application state and emit on real changes."""
