@@ -9,6 +9,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+#: Command modules that need Qt (offscreen rendering); each has ``register(subparsers)`` and
+#: imports Qt only inside its command function, so ``liftguard --help`` stays fast.
+APP_COMMAND_MODULES = ("app.commands",)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
@@ -22,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(db_url=db)
     from gis.cli import main as cli_main
 
-    return cli_main(args)
+    return cli_main(args, extra_modules=APP_COMMAND_MODULES)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,10 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra_modules: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The full parser; ``extra_modules`` are fully qualified command modules supplied by the
+    caller (the app passes its Qt commands such as ``snapshot``; :mod:`gis` never imports them).
+    """
     parser = _Parser(
         prog="liftguard",
         description="LiftGuard: elevator emergency command and district planning. "
@@ -46,20 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version="liftguard 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in [f"gis.cli.{m}" for m in COMMAND_MODULES] + list(extra_modules):
         try:
-            module = importlib.import_module(f"gis.cli.{name}")
+            module = importlib.import_module(name)
         except ModuleNotFoundError as exc:  # a command group not built yet
-            if exc.name != f"gis.cli.{name}":
+            if exc.name != name:
                 raise
             continue
         module.register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, extra_modules: Sequence[str] = ()) -> int:
     """Run one command; returns the process exit code."""
-    parser = build_parser()
+    parser = build_parser(extra_modules)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
