@@ -265,14 +265,20 @@ class RoutingEngine:
                     for c in (*text, "lon", "lat", "turnout_s", "node", "snap_m", "on_network",
                               "access_s", "extra_s") if c in st.columns}
 
-    def station_warnings(self) -> list[str]:
-        """One message per station left out because it is off the road network."""
+    def off_network_stations(self) -> list[str]:
+        """Ids of the stations left out because they are off the road network."""
         st = self._require_stations()
-        off = st.loc[~st["on_network"]]
-        return [f"Station {sid} is {d:.0f} m from the nearest road node (more than "
-                f"{self.snap_settings.max_snap_m:.0f} m) and was left out; check its "
-                "coordinates or import roads that cover it."
-                for sid, d in zip(off["station_id"], off["snap_m"], strict=True)]
+        return st.loc[~st["on_network"], "station_id"].astype(str).tolist()
+
+    def station_warnings(self, *, max_listed: int = 10) -> list[str]:
+        """A message naming the stations left out as off the road network (empty if none)."""
+        off = self.off_network_stations()
+        if not off:
+            return []
+        more = f" and {len(off) - max_listed} more" if len(off) > max_listed else ""
+        return [f"{len(off)} station(s) are more than {self.snap_settings.max_snap_m:.0f} m "
+                f"from the road network and were left out: {', '.join(off[:max_listed])}{more}. "
+                "Check their coordinates or import roads that cover them."]
 
     def _require_stations(self) -> pd.DataFrame:
         if self._stations is None:
@@ -293,7 +299,8 @@ class RoutingEngine:
 
     # ----------------------------------------------------------------- elevators
 
-    def _elevator(self, elevator: str | Mapping[str, Any] | pd.Series) -> dict[str, Any]:
+    def elevator_record(self, elevator: str | Mapping[str, Any] | pd.Series) -> dict[str, Any]:
+        """The registry row of an elevator given by registration or rescue code (or the row)."""
         if not isinstance(elevator, str):
             return dict(elevator)
         frame = self._elevators
@@ -337,7 +344,7 @@ class RoutingEngine:
         """
         if k < 1:
             raise RoutingError(f"k must be at least 1, got {k}.")
-        rec = self._elevator(elevator)
+        rec = self.elevator_record(elevator)
         e_node, e_snap = self._snap_elevator(rec)
         cand = self._candidates(exclude_busy)
         best_edge, _fwd, rev = self.compiled(at)
