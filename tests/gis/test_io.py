@@ -305,6 +305,17 @@ def test_utf8_bom_csv_and_blank_lines_keep_row_numbers(rows, districts, tmp_path
     assert [(p.row, p.field) for p in info.value.problems] == [(6, "rescue_code")]
 
 
+def test_comma_only_rows_are_skipped_without_shifting_rows(rows, districts, tmp_path: Path):
+    lines = rows.to_csv(index=False).splitlines()
+    lines.insert(2, "," * (len(rows.columns) - 1))  # file row 3, as Excel leaves them
+    lines[6] = lines[6].replace(rows.loc[4, "rescue_code"], "12x")  # file row 7 = record 5
+    path = tmp_path / "commas.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        gio.read_elevator_file(path, districts=districts, as_of=AS_OF)
+    assert [(p.row, p.field) for p in info.value.problems] == [(7, "rescue_code")]
+
+
 @pytest.mark.parametrize("crs", ["gcj02", "bd09", "cgcs2000"])
 def test_coordinates_are_converted_to_wgs84(crs: str, rows, districts, tmp_path: Path) -> None:
     lon, lat = from_wgs84(rows["lon"].astype(float), rows["lat"].astype(float), crs)
