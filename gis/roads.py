@@ -207,6 +207,9 @@ def read_osm(path: str | Path, *, speeds: RoadSpeeds | None = None,
         xml_path = _pbf_to_xml(path, Path(tmp)) if path.name.endswith(".pbf") else path
         try:
             raw = ox.graph_from_xml(xml_path, simplify=False, retain_all=True)
+        except ox._errors.InsufficientResponseError as exc:  # no node or way at all
+            raise RoadsError(f"Road file {path} holds no drivable roads (it has no OSM ways). "
+                             "Export a file with highway ways.") from exc
         except Exception as exc:  # ParseError, UnicodeDecodeError, osmnx value errors
             raise RoadsError(f"Road file {path} is not readable OpenStreetMap XML ({exc}). "
                              "Export it again (e.g. from Overpass or JOSM) and retry.") from exc

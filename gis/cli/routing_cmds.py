@@ -125,6 +125,8 @@ def _load_speeds(path: Path | None) -> Any:
 
 
 def _progress(fraction: float) -> None:
+    if not sys.stderr.isatty():
+        return
     print(f"\r  building road graph... {fraction:4.0%}", end="", file=sys.stderr, flush=True)
     if fraction >= 1.0:
         print(file=sys.stderr)

@@ -178,7 +178,7 @@ def test_far_points_are_flagged_not_snapped(engine, central_arrays):
                         "lat": [31.10], "maintenance_unit_id": ["MU0"]})
     table = engine.nearest_stations(far)
     assert table["off_network"].iloc[0] and np.isnan(table["eta_s"].iloc[0])
-    with pytest.raises(RoutingError, match="FAR0000000001.*off the road network"):
+    with pytest.raises(RoutingError, match=r"FAR0000000001.*off the road network"):
         engine.rescue_options(far.iloc[0])
     stations = _stations(central_arrays)
     stations.loc[0, ["lon", "lat"]] = (121.30, 31.10)
