@@ -1,0 +1,1 @@
+"""Dock panels around the map: legend, layers, filters, inspector, search."""
