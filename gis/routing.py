@@ -65,6 +65,7 @@ DEFAULT_CONGESTION: Mapping[str, tuple[float, ...]] = MappingProxyType({
     "local": _hours(1.0, 1.1, 1.3, 1.15, 1.05),
 })
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+_GROW = 2.0  # horizon growth of the k-nearest search: total work stays within 2x the last run
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ class RoutingEngine:
     """
 
     #: First network-time horizon of the expanding k-nearest search (seconds).
-    search_start_s = 600.0
+    search_start_s = 300.0
 
     def __init__(self, roads: RoadArrays | nx.MultiDiGraph, *,
                  stations: pd.DataFrame | None = None, elevators: pd.DataFrame | None = None,
@@ -368,7 +369,7 @@ class RoutingEngine:
             bound = limit + extra[~reached].min() if (~reached).any() else np.inf
             if np.isinf(limit) or np.count_nonzero(reached & (net + extra <= bound)) >= k:
                 return net, pred
-            limit = limit * 4 if limit < 86_400 else np.inf
+            limit = limit * _GROW if limit < 86_400 else np.inf
 
     def _option(self, rec: Mapping[str, Any], j: int, eta: float, net: float,
                 e_node: int, e_snap: float, pred: np.ndarray, best_edge: np.ndarray
