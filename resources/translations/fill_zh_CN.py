@@ -1,0 +1,121 @@
+# ruff: noqa: E501  (a translation table reads best one pair per entry, unwrapped)
+"""Fill the Chinese translations into liftguard_zh_CN.ts (after pyside6-lupdate) and compile.
+
+Run from the repository root:
+    pyside6-lupdate app/main_window.py app/panels/*.py app/map/*.py \
+        -ts resources/translations/liftguard_zh_CN.ts
+    python resources/translations/fill_zh_CN.py
+It fails (exit 1) if a source text has no translation here, so none is shipped untranslated.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TS = HERE / "liftguard_zh_CN.ts"
+QM = HERE / "liftguard_zh_CN.qm"
+
+ZH = {
+    "Zoom": "缩放", "All building types": "全部建筑类型", "Residential": "住宅", "Office": "办公",
+    "Commercial": "商业", "Hospital": "医院", "School": "学校", "Rail transit": "轨道交通",
+    "Tourist site": "旅游景点", "Industrial": "工业", "Other": "其他",
+    "All elevators": "全部电梯", "Add-on elevators only": "仅加装电梯",
+    "No add-on elevators": "不含加装电梯", " y": " 年", "any": "不限", "None": "无",
+    "Class II": "二类", "Class I": "一类", "No device": "无装置", "Monitoring": "远程监测",
+    "E-bike blocking": "电动自行车阻止", "Any retrofit status": "全部改造状态",
+    "Retrofit open (any stage)": "改造进行中(任一阶段)", "No retrofit": "无改造",
+    "Safety assessment": "安全评估", "Plan": "方案", "Approval": "审批", "Works": "施工",
+    "Supervision inspection": "监督检验", "Back in service": "恢复使用",
+    "Overdue stage only": "仅超期阶段", "Reset filters": "重置筛选", "District": "区",
+    "Building": "建筑", "Add-on": "加装电梯", "Age from / below": "使用年限 从 / 低于",
+    "Risk class": "风险等级", "IoT": "物联网", "Retrofit": "改造", "Complaints at least": "投诉至少",
+    "All districts": "全部区", "Click an elevator on the map": "在地图上点击一部电梯",
+    "Field": "字段", "Value": "值", "Elevator %s": "电梯 %s", "Years in use": "使用年限",
+    "Retrofit stage overdue": "改造阶段超期", "yes": "是", "no": "否", "Note": "备注",
+    "outside every district boundary": "不在任何区界内", "District boundaries": "区界",
+    "Roads": "道路", "Elevators": "电梯", "Maintenance stations": "维保站点",
+    "Fire stations": "消防站", "Police stations": "派出所", "District labels": "区名标注",
+    "Up": "上移", "Down": "下移", "Reset": "重置", "Opacity of the selected layer": "所选图层透明度",
+    "Class": "类别", "No map loaded": "未加载地图", "(%s overdue)": "(%s 超期)",
+    "Stage overdue (ring)": "阶段超期(外圈)", "%s of %s elevators shown": "显示 %s / %s 部电梯",
+    "counts are districts": "计数为区的个数",
+    "LiftGuard - elevator emergency command": "LiftGuard - 电梯应急指挥",
+    "Legend": "图例", "Layers": "图层", "Find elevator": "查找电梯", "Filters": "筛选",
+    "Inspector": "属性", "Districts": "各区", "&File": "文件(&F)", "&Reload database": "重新载入数据库(&R)",
+    "Load &road network (OSM)...": "载入路网(OSM)(&R)...", "&Export map image...": "导出地图图片(&E)...",
+    "&Quit": "退出(&Q)", "&View": "视图(&V)", "Map views": "地图视图", "Age": "使用年限",
+    "Districts: 15+ share": "各区:15年以上占比", "Districts: IoT vs target": "各区:物联网覆盖与目标",
+    "Districts: Class I/II": "各区:一类/二类风险", "Zoom to &full extent": "全图(&F)",
+    "&Find elevator": "查找电梯(&F)", "&Panels": "面板(&P)",
+    "&Language (after restart)": "语言(重启后生效)(&L)", "System": "跟随系统",
+    "Opening the database; on first run a SYNTHETIC demo registry of Shanghai (304,634 "
+    "elevators) is created...": "正在打开数据库;首次运行时将生成上海的合成(SYNTHETIC)演示登记数据"
+    "(304,634 部电梯)……",
+    "Cancel": "取消", "LiftGuard": "LiftGuard",
+    "Cancelled: no registry was created. Generate one with `liftguard generate` or import "
+    "elevators.": "已取消:未生成登记数据。请用 `liftguard generate` 生成或导入电梯。",
+    "Cancelled: nothing was written.": "已取消:未写入任何数据。",
+    "The database could not be opened: %s": "无法打开数据库:%s",
+    "No map: the database could not be opened.": "无地图:无法打开数据库。",
+    "Loading road network %s ...": "正在载入路网 %s ……", "Road network": "路网",
+    "OpenStreetMap (*.osm *.osm.pbf *.xml)": "OpenStreetMap (*.osm *.osm.pbf *.xml)",
+    "Export map image": "导出地图图片", "PNG image (*.png);;JPEG image (*.jpg)":
+    "PNG 图片 (*.png);;JPEG 图片 (*.jpg)", "Map image written to %s": "地图图片已写入 %s",
+    "frame %s ms": "帧 %s 毫秒",
+    "The elevator found is hidden by the current filter": "找到的电梯被当前筛选条件隐藏",
+    "The language changes when LiftGuard is started again.": "语言将在重新启动 LiftGuard 后更改。",
+    "This registry holds no elevators. Import elevators (liftguard import) or generate the demo "
+    "(liftguard generate).": "此登记数据中没有电梯。请导入电梯(liftguard import)或生成演示数据"
+    "(liftguard generate)。",
+    "No elevator matches the filter. Reset the filters to see all %s elevators.":
+    "没有符合筛选条件的电梯。重置筛选可查看全部 %s 部电梯。",
+    "%s elevators have no coordinates and are not drawn.": "%s 部电梯没有坐标,未绘制。",
+    "%s elevators lie outside every district boundary.": "%s 部电梯不在任何区界内。",
+    "No registry loaded.": "未载入登记数据。", "Registry": "登记数据",
+    "%n elevator(s)": "%n 部电梯",
+    "Registration code, rescue code or address": "注册代码、救援码或地址",
+    "No registry loaded": "未载入登记数据", "Nothing found for \"%s\"": "未找到“%s”",
+    "%s found (%s ms)": "找到 %s 条(%s 毫秒)",
+}
+
+
+def fill(ts: Path = TS) -> list[str]:
+    """Write the translations into ``ts``; returns source texts that have none."""
+    tree = ET.parse(ts)
+    missing = []
+    for message in tree.getroot().iter("message"):
+        source = message.findtext("source") or ""
+        tr = message.find("translation")
+        assert tr is not None
+        text = ZH.get(source)
+        if text is None:
+            missing.append(source)
+            continue
+        tr.attrib.pop("type", None)
+        if message.get("numerus") == "yes":
+            for child in list(tr):
+                tr.remove(child)
+            tr.text = None
+            form = ET.SubElement(tr, "numerusform")
+            form.text = text
+        else:
+            tr.text = text
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return missing
+
+
+def main() -> int:
+    missing = fill()
+    if missing:
+        print("no translation for:\n  " + "\n  ".join(missing), file=sys.stderr)
+        return 1
+    subprocess.run(["pyside6-lrelease", str(TS), "-qm", str(QM)], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

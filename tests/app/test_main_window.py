@@ -1,0 +1,140 @@
+"""Main window end to end: database opening worker, Chinese UI, snapshot command, translations."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
+from PySide6.QtGui import QImage
+
+from app.__main__ import main as liftguard
+from app.main_window import MainWindow
+from app.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "resources" / "translations"
+SOURCES = ["app/main_window.py", *sorted(str(p.relative_to(ROOT)) for p in
+                                         (ROOT / "app" / "panels").glob("*.py")),
+           *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "app" / "map").glob("*.py"))]
+
+
+@pytest.fixture(scope="module")
+def saved_db(tmp_path_factory, small_registry):
+    from gis.store import open_store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'lg.sqlite'}"
+    open_store(url).save_registry(small_registry)
+    return url
+
+
+def _settings(tmp_path, **values):
+    q = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    for k, v in values.items():
+        q.setValue(k, v)
+    return Settings(q)
+
+
+def test_open_database_worker_shows_map_banner_and_summary(qtbot, tmp_path, saved_db):
+    win = MainWindow(_settings(tmp_path), saved_db)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.registry_loaded, timeout=30_000):
+        win.open_database()
+    assert win.canvas.renderer is not None and win.canvas.renderer.data.n == 6000
+    assert win.banner.text().startswith("SYNTHETIC")
+    assert "fff3cd" in win.banner.styleSheet()
+    assert win.summary_model.rowCount() == 17  # 16 districts + total
+    assert win.docks["summary"].widget() is win.summary_view
+    with qtbot.waitSignal(win.canvas.frame_painted, timeout=10_000):
+        win.canvas.update()
+
+
+def test_broken_database_url_is_a_message_not_a_crash(qtbot, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr("app.main_window.show_error", lambda *a: shown.append(a[1]))
+    win = MainWindow(_settings(tmp_path), "nosuchdb://x")
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.open_database().signals.failed, timeout=10_000):
+        pass
+    assert "could not be opened" in win.banner.text()
+    assert shown and "could not be opened" in win.canvas.message
+
+
+def test_chinese_ui_with_the_committed_translation(qtbot, tmp_path, small_registry):
+    from app.map.data import build_map_data
+    from gis.config import Config
+    from tests.conftest import AS_OF
+
+    app = QCoreApplication.instance()
+    translator = QTranslator()
+    assert translator.load("liftguard_zh_CN", str(TRANSLATIONS))
+    app.installTranslator(translator)
+    try:
+        win = MainWindow(_settings(tmp_path, **{"ui/language": "zh_CN"}))
+        qtbot.addWidget(win)
+        win.set_map_data(build_map_data(small_registry, Config(as_of=AS_OF)))
+        assert win.file_menu.title() == "文件(&F)"
+        assert win.docks["legend"].windowTitle() == "图例"
+        assert win.legend.title.text() == "电梯使用年限"
+        assert "一类风险(停用)" in [e.label for e in (win.map_model.set_view("risk")
+                                                    or win.canvas.renderer.legend())]
+    finally:
+        app.removeTranslator(translator)
+
+
+def test_committed_qm_is_compiled_from_the_ts(tmp_path):
+    ts = TRANSLATIONS / "liftguard_zh_CN.ts"
+    tree = ET.parse(ts)
+    unfinished = [m.findtext("source") for m in tree.getroot().iter("message")
+                  if m.find("translation").get("type") in ("unfinished", "obsolete")
+                  or not "".join(m.find("translation").itertext()).strip()]
+    assert unfinished == []
+    out = tmp_path / "check.qm"
+    subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(out)], check=True,
+                   capture_output=True)
+    assert out.read_bytes() == (TRANSLATIONS / "liftguard_zh_CN.qm").read_bytes()
+
+
+def test_every_tr_string_in_the_sources_is_in_the_ts(tmp_path):
+    copy = tmp_path / "liftguard_zh_CN.ts"
+    shutil.copy(TRANSLATIONS / "liftguard_zh_CN.ts", copy)
+    before = {m.findtext("source") for m in ET.parse(copy).getroot().iter("message")}
+    subprocess.run(["pyside6-lupdate", *SOURCES, "-ts", str(copy)], cwd=ROOT, check=True,
+                   capture_output=True)
+    after = {m.findtext("source") for m in ET.parse(copy).getroot().iter("message")
+             if m.find("translation").get("type") != "vanished"
+             and m.find("translation").get("type") != "obsolete"}
+    assert after - before == set(), "run resources/translations/fill_zh_CN.py"
+
+
+def test_snapshot_command(tmp_path, saved_db, capsys):
+    out = tmp_path / "risk.png"
+    code = liftguard(["snapshot", "--db", saved_db, "--out", str(out), "--view", "risk",
+                      "--district", "310115", "--width", "640", "--height", "400"])
+    assert code == 0
+    assert "view risk" in capsys.readouterr().out
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (640, 400)
+    colours = {img.pixel(x, y) for x in range(0, 640, 7) for y in range(0, 400, 7)}
+    assert len(colours) > 20  # a drawn map, not a blank frame
+    assert not list(tmp_path.glob(".liftguard-*"))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--view", "heatmap"], "unknown map view 'heatmap'"),
+    (["--district", "310999"], "unknown district code '310999'"),
+    (["--out", "/no/such/folder/x.png"], "does not exist"),
+])
+def test_snapshot_bad_input_exits_2(tmp_path, saved_db, capsys, args, message):
+    base = {"--out": str(tmp_path / "x.png")}
+    argv = ["snapshot", "--db", saved_db]
+    if "--out" not in args:
+        argv += ["--out", base["--out"]]
+    code = liftguard(argv + args)
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
