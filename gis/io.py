@@ -467,6 +467,8 @@ def export_table(elevators: pd.DataFrame, *, label: str = "") -> pd.DataFrame:
             out[col] = np.where(values.to_numpy(bool), "true", "false")
         elif pd.api.types.is_float_dtype(values):
             out[col] = values.to_numpy("float64").astype(str)
+        elif values.dtype == object or isinstance(values.dtype, pd.CategoricalDtype):
+            out[col] = values.astype(object).where(values.notna(), "").astype(str)
         else:
             out[col] = values.astype("string").fillna("").astype(object)
     if label:
