@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, InterfaceError, OperationalError
 
 from gis.errors import StoreError
 from gis.registry import Registry
@@ -111,15 +111,25 @@ class Store:
         self.close()
 
     @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        """One transaction; connection failures become :class:`StoreError`."""
+    def _begin(self, *, snapshot: bool = False) -> Iterator[Connection]:
+        """One transaction; connection failures become :class:`StoreError`.
+
+        ``snapshot`` asks for one consistent view over several reads (PostgreSQL REPEATABLE
+        READ; a SQLite read transaction in WAL mode is a snapshot already).
+        """
         dbapi = self.engine.dialect.loaded_dbapi
         try:
-            with self.engine.begin() as conn:
-                yield conn
-        except (OperationalError, InterfaceError, dbapi.OperationalError,
-                dbapi.InterfaceError) as exc:
-            if "locked" in str(getattr(exc, "orig", exc)):
+            with self.engine.connect() as conn:
+                if snapshot and self.dialect == "postgresql":
+                    conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    yield conn
+        except (OperationalError, InterfaceError, DatabaseError, dbapi.OperationalError,
+                dbapi.InterfaceError, dbapi.DatabaseError) as exc:
+            orig = getattr(exc, "orig", exc)
+            if not _is_connection_problem(orig, dbapi):
+                raise
+            if "locked" in str(orig):
                 raise StoreError(
                     f"the database {masked(self.url)} is busy (another program is writing); "
                     "try again when it has finished"
@@ -188,15 +198,18 @@ class Store:
         StoreError
             The database holds no registry yet.
         """
-        if not self.has_registry():
-            raise StoreError(
-                f"the database {masked(self.url)} has no registry yet; run `liftguard "
-                "generate` or `liftguard import` first, or pass another --db"
+        with self._begin(snapshot=True) as conn:
+            if _info(conn, "registry_saved") is None:
+                raise StoreError(
+                    f"the database {masked(self.url)} has no registry yet; run `liftguard "
+                    "generate` or `liftguard import` first, or pass another --db"
+                )
+            return Registry(
+                elevators=decode_elevators(read_rows(conn, "elevators", ELEVATOR_KINDS)),
+                stations=decode_stations(read_rows(conn, "stations", STATION_KINDS)),
+                units=decode_units(read_rows(conn, "units", UNIT_KINDS)),
+                districts=_read_districts(conn), meta=_read_meta(conn),
             )
-        return Registry(
-            elevators=self.load_elevators(), stations=self.load_stations(),
-            units=self.load_units(), districts=self.load_districts(), meta=self.load_meta(),
-        )
 
     # ------------------------------------------------------------------ single tables
 
@@ -217,18 +230,13 @@ class Store:
 
     def load_districts(self) -> gpd.GeoDataFrame:
         """Districts: adcode, name, name_en, geometry (EPSG:4326), in stored order."""
-        t = schema.districts
         with self._begin() as conn:
-            rows = conn.execute(
-                select(t.c.adcode, t.c.name, t.c.name_en, t.c.geom_wkb).order_by(t.c.row_id)
-            ).all()
-        return decode_districts(rows)
+            return _read_districts(conn)
 
     def load_meta(self) -> dict[str, str]:
         """The registry's metadata (label, source, ...)."""
-        t = schema.registry_meta
         with self._begin() as conn:
-            return dict(conn.execute(select(t.c.key, t.c.value).order_by(t.c.key)).all())
+            return _read_meta(conn)
 
     def count_elevators(self) -> int:
         """Number of stored elevators."""
@@ -316,6 +324,26 @@ def _duplicate_message(
             return (f"{key.replace('_', ' ')} {code} {where}; nothing was written to "
                     f"{table}. Remove or change that row and try again")
     return f"rows for {table} break a database rule ({describe_db_error(exc)}); nothing was written"
+
+
+def _is_connection_problem(orig: BaseException, dbapi: object) -> bool:
+    """Errors a user fixes (server down, login, locked or not-a-database file), not bugs."""
+    exact = type(orig)
+    return (isinstance(orig, (dbapi.OperationalError, dbapi.InterfaceError))  # type: ignore[attr-defined]
+            or exact is dbapi.DatabaseError)  # type: ignore[attr-defined]
+
+
+def _read_districts(conn: Connection) -> gpd.GeoDataFrame:
+    t = schema.districts
+    rows = conn.execute(
+        select(t.c.adcode, t.c.name, t.c.name_en, t.c.geom_wkb).order_by(t.c.row_id)
+    ).all()
+    return decode_districts(rows)
+
+
+def _read_meta(conn: Connection) -> dict[str, str]:
+    t = schema.registry_meta
+    return dict(conn.execute(select(t.c.key, t.c.value).order_by(t.c.key)).all())  # type: ignore[arg-type]
 
 
 def _clear(conn: Connection, table: str) -> None:

@@ -254,6 +254,13 @@ def test_bad_urls_are_store_errors(url: str, message: str) -> None:
         open_store(url)
 
 
+def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are notes, not a database\n" * 100)
+    with pytest.raises(StoreError, match="file is not a database"):
+        open_store(f"sqlite:///{path}")
+
+
 def test_unreachable_server_is_a_store_error() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
