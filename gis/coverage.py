@@ -327,7 +327,13 @@ class _Grid:
         s = self.cell_m
         boxes = shapely.box(self.x0 + c0 * s, self.y0 + row * s, self.x0 + c1 * s,
                             self.y0 + (row + 1) * s)
-        merged = shapely.simplify(shapely.coverage_union_all(boxes), s * 0.25)
+        # coverage_union_all is fast for edge-sharing boxes but boxes touching at a corner can
+        # leave self-touching rings: repair, simplify the staircase, repair again.
+        merged = shapely.make_valid(shapely.coverage_union_all(boxes))
+        merged = shapely.make_valid(shapely.simplify(merged, s * 0.25))
+        if merged.geom_type == "GeometryCollection":
+            merged = shapely.union_all([g for g in merged.geoms
+                                        if g.geom_type in ("Polygon", "MultiPolygon")])
 
         def to_lonlat(xy: np.ndarray) -> np.ndarray:
             return np.column_stack(unproject(xy[:, 0], xy[:, 1], self.epsg))

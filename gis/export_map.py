@@ -102,7 +102,7 @@ def _legend_html(*, title: str, subtitle: str, attribution: str, synthetic: str,
 #lg-legend i{{display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:middle;
   border:1px solid #666}}
 .lg-synth{{color:#b00;font-weight:bold}}
-#lg-attr{{position:fixed;bottom:2px;left:4px;z-index:1000;background:rgba(255,255,255,.85);
+#lg-attr{{position:fixed;bottom:2px;left:100px;right:60px;z-index:1000;background:rgba(255,255,255,.85);
   font:11px sans-serif;padding:1px 4px}}
 </style>
 <div id="lg-title"><b>{html.escape(title)}</b><br>{html.escape(subtitle)}{warn}</div>
@@ -202,7 +202,8 @@ def _add_points(fmap: Any, frame: pd.DataFrame, name: str, colour: Any, *, radiu
     folium.GeoJson(
         {"type": "FeatureCollection", "features": feats}, name=name,
         marker=folium.CircleMarker(radius=radius, weight=1, fill_opacity=0.9),
-        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222"},
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222",
+                                  "fill": True, "fillOpacity": 0.9, "weight": 1},
         tooltip=folium.GeoJsonTooltip(fields=["id", "kind", "name"]),
     ).add_to(fmap)
 
