@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
             cfg = self.settings.config(
                 adcode=registry.meta.get("adcode"),
                 as_of=dt.date.fromisoformat(as_of) if as_of else dt.date.today())
-            return registry, build_map_data(registry, cfg)
+            return registry, build_map_data(registry, cfg, index=False)
 
         self._progress = QProgressDialog(
             self.tr("Opening the database; on first run a SYNTHETIC demo registry of Shanghai "
@@ -273,6 +273,8 @@ class MainWindow(QMainWindow):
             return
         _registry, data = result
         self.set_map_data(data)
+        self._index_worker = start(Worker(lambda progress, cancelled: (data.tree(),
+                                                                      data.code_index())))
         self.registry_loaded.emit()
         roads = self.settings.value(ROADS_KEY, "")
         if roads:

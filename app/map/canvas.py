@@ -52,6 +52,7 @@ class MapCanvas(QWidget):
         self.transform = ViewTransform(0.0, 0.0, 100.0, max(self.width(), 1),
                                        max(self.height(), 1))
         self.message = ""
+        self._moving = False  # the view is being moved interactively: stale caches may be blitted
         self._drag_from: QPointF | None = None
         self._drag_moved = False
         self._rest = QTimer(self)
@@ -99,6 +100,7 @@ class MapCanvas(QWidget):
             self.transform = tf
             self.transform_changed.emit()
             self.update()
+            self._moving = moving
             if moving:
                 self._rest.start()
 
@@ -180,7 +182,7 @@ class MapCanvas(QWidget):
         t0 = time.perf_counter()
         p = QPainter(self)
         try:
-            stale = self._paint_into(p, allow_stale=True)
+            stale = self._paint_into(p, allow_stale=self._moving)
         finally:
             p.end()
         if stale and not self._rest.isActive():
@@ -214,6 +216,7 @@ class MapCanvas(QWidget):
                    int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), text)
 
     def _refresh_static(self) -> None:
+        self._moving = False
         if self.renderer is not None:
             self.renderer.refresh_static(self.transform)
             self.update()

@@ -46,7 +46,8 @@ def district_paths(shapes: DistrictShapes, tf: ViewTransform) -> list[QPainterPa
 def draw_districts(painter: QPainter, shapes: DistrictShapes, tf: ViewTransform,
                    fills: list[RGB] | None = None, *, highlight: int | None = None) -> None:
     """District polygons, filled (``fills`` per district for choropleths) and outlined."""
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    # antialiasing costs ~4x on these long outlines; at city zoom it is not visible anyway
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, tf.m_per_px < 20)
     pen = QPen(QColor(*DISTRICT_EDGE), 1.0)
     for k, path in enumerate(district_paths(shapes, tf)):
         painter.setPen(pen)

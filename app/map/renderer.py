@@ -227,9 +227,9 @@ class MapRenderer:
         if cached is not None and cached[0] == key and cached[1] == tf:
             painter.drawImage(0, 0, cached[2])
             return False
-        if allow_stale and cached is not None and cached[0] == key:
-            scale, dx, dy = tf.mapping_from(cached[1])
-            img = cached[2]
+        scale, dx, dy = tf.mapping_from(cached[1]) if cached is not None else (0.0, 0.0, 0.0)
+        if allow_stale and cached is not None and cached[0] == key and 0.5 <= scale <= 2.0:
+            img = cached[2]  # a one-step move: blit the old image now, re-render when at rest
             painter.drawImage(QRectF(dx, dy, img.width() * scale, img.height() * scale), img)
             return True
         img = self.render_static(layer_id, tf)

@@ -63,6 +63,7 @@ class LegendPanel(QWidget):
             item.setIcon(0, swatch(renderer.overdue_rgb()))
             self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(0)
+        self.tree.resizeColumnToContents(1)
         text = self.tr("%s of %s elevators shown") % (f"{renderer.n_shown:,}",
                                                       f"{renderer.data.n:,}")
         if renderer.is_choropleth:
