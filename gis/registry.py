@@ -172,7 +172,9 @@ def coerce_elevator_dtypes(df: pd.DataFrame) -> pd.DataFrame:
     out = df.loc[:, list(ELEVATOR_COLUMNS)].copy()
     for col in ("registration_code", "rescue_code", "address", "district_adcode",
                 "district_name", "maintenance_unit_id", "station_id", "risk_scheme"):
-        out[col] = out[col].astype("string").fillna("").astype(object)
+        if out[col].dtype == object and not out[col].isna().any():
+            continue
+        out[col] = out[col].astype("string").fillna("").to_numpy(dtype=object)
     for col in ("lon", "lat"):
         out[col] = out[col].astype("float64")
     for col, values in CATEGORIES.items():
@@ -245,7 +247,7 @@ def parse_elevators(
         return empty_elevators(), [RowProblem(file, 1, c, "required column is missing")
                                    for c in missing]
     n = len(raw)
-    text = {c: _as_text(raw[c]) if c in raw.columns else pd.Series([""] * n, dtype=object)
+    text = {c: _as_text(raw[c]) if c in raw.columns else pd.Series([""] * n, dtype="string")
             for c in ELEVATOR_COLUMNS}
     out: dict[str, object] = {}
 
@@ -322,21 +324,34 @@ def parse_elevators(
 
 
 def _as_text(col: pd.Series) -> pd.Series:
-    """Column as stripped strings, with missing values as ''. Whole floats lose their '.0'."""
+    """Column as stripped strings (pandas string dtype), missing values as ''.
+
+    Whole floats (a spreadsheet's 2009.0) lose their '.0'. Stays in Arrow-backed strings: a
+    round trip through Python objects costs seconds at city scale.
+    """
     if pd.api.types.is_float_dtype(col):
-        as_int = col.where(col.isna() | (col % 1 != 0), col.astype("Int64", errors="ignore"))
-        col = as_int
-    s = col.astype("string").fillna("").astype(object)
-    return s.map(str.strip) if len(s) else s
+        whole = col.notna() & (col % 1 == 0)
+        text = col.astype("string")
+        text[whole] = col[whole].astype("int64").astype("string")
+        col = text
+    return col.astype("string").fillna("").str.strip()
 
 
 def _map_category(values: pd.Series, column: str, default: str) -> pd.Series:
+    """Map labels (English codes, Chinese labels, any case) to category codes.
+
+    Works on the few distinct values only, then broadcasts: categories have a handful of
+    labels however many rows there are.
+    """
     aliases = CATEGORY_ALIASES.get(column, {})
-    low = values.str.lower().str.replace(" ", "_", regex=False)
-    mapped = values.map(aliases)
-    mapped = mapped.fillna(values.str.lower().map(aliases))
-    mapped = mapped.fillna(low)
-    return mapped.where(values != "", default)
+    uniques = pd.unique(values.to_numpy(dtype=object))
+    lookup = {}
+    for value in uniques:
+        text = str(value)
+        low = text.lower()
+        lookup[value] = default if text == "" else aliases.get(
+            text, aliases.get(low, low.replace(" ", "_")))
+    return values.map(lookup).astype(object)
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
