@@ -144,3 +144,101 @@ def test_real_scale_consistency(small_registry) -> None:
     assert p.targets.set_index("adcode").loc["total", "age_20"] == tot["age_replace"]
     assert len(p.ledger) == ls["class_i"] + ls["class_ii"]
     assert (p.ledger["deadline"] > p.ledger["assessment_date"]).all()
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.fixture(scope="module")
+def planning_db(tmp_path_factory, small_registry):
+    import os
+
+    from gis.cli import main
+    from gis.store import init_store
+
+    tmp = tmp_path_factory.mktemp("planning_cli")
+    before = os.environ.get("LIFTGUARD_CACHE_DIR")
+    os.environ["LIFTGUARD_CACHE_DIR"] = str(tmp / "cache")
+    url = f"sqlite:///{tmp / 'lg.sqlite'}"
+    init_store(url).save_registry(small_registry)
+    assert main(["roads", "synth", "--nodes", "6000", "--db", url]) == 0
+    yield url
+    if before is None:
+        os.environ.pop("LIFTGUARD_CACHE_DIR", None)
+    else:
+        os.environ["LIFTGUARD_CACHE_DIR"] = before
+
+
+def test_cli_coverage_formats(planning_db, tmp_path, capsys) -> None:
+    import json
+
+    from gis.cli import main
+
+    assert main(["coverage", "--limit", "10", "--at", "08:00", "--db", planning_db]) == 0
+    out = capsys.readouterr().out
+    assert "2026-11-21T08:00" in out and "浦东新区" in out and "total" in out
+    assert main(["coverage", "--format", "json", "--kinds", "maintenance", "--db",
+                 planning_db]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["rows"][-1]["group"] == "total" and doc["rows"][-1]["elevators"] == 6000
+    xlsx = tmp_path / "cov.xlsx"
+    assert main(["coverage", "--format", "xlsx", "--out", str(xlsx), "--db", planning_db]) == 0
+    assert xlsx.is_file()
+
+
+def test_cli_bad_input_exits_2_and_writes_nothing(planning_db, tmp_path, capsys) -> None:
+    from gis.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["coverage", "--limit", "0", "--db", planning_db])
+    assert stop.value.code == 2 and "more than 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(["coverage", "--limit", "-5", "--db", planning_db])
+    assert stop.value.code == 2
+
+    poly = tmp_path / "areas.geojson"
+    poly.write_text('{"type":"FeatureCollection","features":[{"type":"Feature",'
+                    '"properties":{"name":"a"},"geometry":{"type":"Polygon","coordinates":'
+                    '[[[121.4,31.2],[121.5,31.2],[121.5,31.3],[121.4,31.2]]]}}]}')
+    assert main(["coverage", "--polygons", str(poly), "--crs", "EPSG:999999", "--db",
+                 planning_db]) == 2
+    err = capsys.readouterr().err
+    assert "areas.geojson" in err and "EPSG:999999" in err
+
+    bad = tmp_path / "cand.csv"
+    bad.write_text("site_id,lon,lat\nA,121.5,31.2\nB,121.5,north\n")
+    assert main(["siting", "--add", "2", "--candidates", str(bad), "--db", planning_db]) == 2
+    assert "cand.csv: row 3, field 'lat'" in capsys.readouterr().err
+
+    missing = tmp_path / "no" / "map.html"
+    assert main(["export", "coverage-map", "--out", str(missing), "--db", planning_db]) == 2
+    assert "does not exist" in capsys.readouterr().err and not missing.parent.exists()
+    assert main(["export", "report", "--out", str(tmp_path / "r.pdf"), "--district",
+                 "999999", "--db", planning_db]) == 2
+    assert not (tmp_path / "r.pdf").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["areas.geojson", "cand.csv"]
+
+
+def test_cli_siting_ledger_and_exports(planning_db, tmp_path, capsys) -> None:
+    import json
+
+    from gis.cli import main
+
+    assert main(["siting", "--add", "3", "--limit", "8", "--kinds", "maintenance", "--json",
+                 "--db", planning_db]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["picks"]) <= 3 and doc["covered"] <= doc["coverable"] <= doc["demand"]
+    assert doc["picks"][0]["gain"] >= doc["picks"][-1]["gain"]
+    assert main(["ledger", "--out", str(tmp_path / "l.xlsx"), "--db", planning_db]) == 0
+    assert main(["export", "coverage-map", "--out", str(tmp_path / "m.html"), "--limit", "10",
+                 "--db", planning_db]) == 0
+    assert main(["export", "report", "--out", str(tmp_path / "r.pdf"), "--district", "310101",
+                 "--db", planning_db]) == 0
+    assert main(["export", "planning-layers", "--out", str(tmp_path / "p.gpkg"), "--db",
+                 planning_db]) == 0
+    assert main(["service-areas", "--out", str(tmp_path / "sa.geojson"), "--kinds", "fire",
+                 "--cell", "500", "--db", planning_db]) == 0
+    assert main(["export", "elevators", "--out", str(tmp_path / "e.csv"), "--db",
+                 planning_db]) == 0  # io_cmds' export kind still works beside ours
+    assert {p.name for p in tmp_path.iterdir()} == {"l.xlsx", "m.html", "r.pdf", "p.gpkg",
+                                                   "sa.geojson", "e.csv"}
