@@ -79,7 +79,9 @@ def has_kinds(df: pd.DataFrame, kinds: ColumnKinds) -> bool:
         elif kind == "date":
             ok = dtype == np.dtype("datetime64[s]")
         elif kind == "text":
-            ok = dtype == np.dtype(object) and not df[col].isna().any()
+            ok = ((dtype == np.dtype(object) or isinstance(dtype, pd.StringDtype))
+                  and not df[col].isna().any()
+                  and pd.api.types.infer_dtype(df[col], skipna=False) in ("string", "empty"))
         else:
             ok = dtype == np.dtype(kind)
         if not ok:

@@ -70,6 +70,11 @@ def make_elevators(n: int, *, seed: int = 1, first: int = 0) -> pd.DataFrame:
         "complaints_12345": rng.integers(0, 40, n),
         "complaints_962121": rng.integers(0, 2_000_000_000, n),
     })
+    text = [c for c in frame.columns if frame[c].dtype != object and (
+        pd.api.types.is_string_dtype(frame[c]) and not isinstance(frame[c].dtype,
+                                                                  pd.CategoricalDtype))]
+    for col in text:  # the registry's documented text dtype is object (Python str)
+        frame[col] = pd.Series(frame[col].to_numpy(object), dtype=object)
     return coerce_elevator_dtypes(frame[list(ELEVATOR_COLUMNS)])
 
 
@@ -91,6 +96,9 @@ def make_registry(n: int = 300, *, seed: int = 1) -> Registry:
 
 
 def assert_registry_equal(got: Registry, want: Registry) -> None:
+    # What the store gives back is already in the documented dtypes (coercing changes nothing).
+    pd.testing.assert_frame_equal(coerce_elevator_dtypes(got.elevators), got.elevators)
+    pd.testing.assert_frame_equal(coerce_station_dtypes(got.stations), got.stations)
     pd.testing.assert_frame_equal(got.elevators, coerce_elevator_dtypes(want.elevators))
     pd.testing.assert_frame_equal(got.stations, coerce_station_dtypes(want.stations))
     pd.testing.assert_frame_equal(got.units, coerce_unit_dtypes(want.units))
@@ -171,6 +179,20 @@ def test_failed_save_keeps_the_previous_registry(store_url: str) -> None:
         with pytest.raises(StoreError, match="station id S1 appears twice"):
             store.save_registry(broken)
         assert_registry_equal(store.load_registry(), first)
+
+
+def test_loosely_typed_frames_are_coerced(store_url: str) -> None:
+    registry = make_registry(30)
+    typed = registry.elevators
+    loose = typed.astype(object)  # categories and dates as plain objects
+    loose["registration_date"] = registry.elevators["registration_date"].dt.strftime("%Y-%m-%d")
+    loose["district_adcode"] = loose["district_adcode"].astype(int)
+    registry.elevators = loose
+    with open_store(store_url) as store:
+        store.save_registry(registry)
+        got = store.load_elevators()
+    pd.testing.assert_frame_equal(got, typed)
+    assert got["district_adcode"].iloc[0] == "310101"
 
 
 # --------------------------------------------------------------------------- partial writes
