@@ -28,18 +28,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gis.boundaries import load_districts  # noqa: E402
-from gis.config import Config  # noqa: E402
-from gis.coverage import coverage_by, district_names, elevator_coverage  # noqa: E402
-from gis.routing import RoutingEngine  # noqa: E402
-from gis.synth import generate_registry  # noqa: E402
-from gis.synth_roads import synth_road_arrays  # noqa: E402
+from gis.boundaries import load_districts
+from gis.config import Config
+from gis.coverage import coverage_by, district_names, elevator_coverage
+from gis.routing import RoutingEngine
+from gis.synth import generate_registry
+from gis.synth_roads import synth_road_arrays
 
 AS_OF = dt.date(2026, 11, 21)
 AT = dt.datetime(2026, 11, 21, 8, 0)
 
 
-def timed(fn, *args, repeat: int = 3, **kwargs):  # noqa: ANN001, ANN201
+def timed(fn, *args, repeat: int = 3, **kwargs):
     times, out = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -124,7 +124,7 @@ def main() -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def naive_coverage(engine: RoutingEngine, reg) -> None:  # noqa: ANN001
+def naive_coverage(engine: RoutingEngine, reg) -> None:
     import networkx as nx
     from scipy.sparse import coo_array
 
@@ -134,17 +134,17 @@ def naive_coverage(engine: RoutingEngine, reg) -> None:  # noqa: ANN001
     graph.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(),
                                       strict=True))
     st = reg.stations
-    node, snap = engine.snap(st["lon"].to_numpy(), st["lat"].to_numpy())
+    node, _snap = engine.snap(st["lon"].to_numpy(), st["lat"].to_numpy())
     t0 = time.perf_counter()
     dist = nx.multi_source_dijkstra_path_length(graph, set(node.tolist()), weight="weight")
-    e_node, e_snap = engine.snap(reg.elevators["lon"].to_numpy(), reg.elevators["lat"].to_numpy())
+    e_node, _e_snap = engine.snap(reg.elevators["lon"].to_numpy(), reg.elevators["lat"].to_numpy())
     eta = np.array([dist.get(n, np.inf) for n in e_node.tolist()])
     sec = time.perf_counter() - t0
     print(f"  baseline networkx multi-source Dijkstra + per-elevator lookup (no turnout): "
           f"{sec:.2f} s; {int((eta > 900).sum()):,} beyond 15 min")
 
 
-def naive_greedy(engine: RoutingEngine, cov, cand) -> None:  # noqa: ANN001
+def naive_greedy(engine: RoutingEngine, cov, cand) -> None:
     from gis.siting import coverage_matrix, gap_demand
 
     demand = gap_demand(cov)
@@ -162,7 +162,7 @@ def naive_greedy(engine: RoutingEngine, cov, cand) -> None:  # noqa: ANN001
           f"alone; covers {int(w[list(covered)].sum()):,}")
 
 
-def naive_map(cov, tmp: Path) -> None:  # noqa: ANN001
+def naive_map(cov, tmp: Path) -> None:
     import offlinefolium as folium
 
     gaps = cov.loc[cov["gap"]].head(2000)

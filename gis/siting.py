@@ -235,7 +235,7 @@ def greedy_max_cover(cover: csr_array, weight: np.ndarray, k: int) -> tuple[list
         if gain[best] <= 0:
             break
         picks.append(best)
-        gains.append(int(round(gain[best])))
+        gains.append(int(np.rint(gain[best])))
         left[a.indices[a.indptr[best]:a.indptr[best + 1]]] = 0.0
     return picks, gains
 
@@ -252,7 +252,7 @@ def exact_max_cover(cover: csr_array, weight: np.ndarray, k: int, *,
     from scipy.sparse import hstack, identity
 
     a = csr_array(cover, dtype=np.float64)
-    n_c, n_d = a.shape
+    n_c = a.shape[0]
     w = np.asarray(weight, dtype=np.float64)
     useful = np.flatnonzero(np.asarray(a.sum(axis=0)).ravel() > 0)
     a, w = a[:, useful], w[useful]
@@ -272,7 +272,7 @@ def exact_max_cover(cover: csr_array, weight: np.ndarray, k: int, *,
     x = res.x[:n_c] > 0.5
     chosen = np.flatnonzero(x).tolist()
     covered_mask = np.asarray(a[chosen].sum(axis=0)).ravel() > 0
-    return chosen, int(round(w[covered_mask].sum())), res.status == 0
+    return chosen, int(np.rint(w[covered_mask].sum())), res.status == 0
 
 
 def site_stations(engine: RoutingEngine, coverage: pd.DataFrame, candidates: pd.DataFrame, *,

@@ -103,7 +103,7 @@ def test_map_renders_offline_in_chromium(map_file: Path, tmp_path: Path) -> None
 
 
 def test_unwritable_path_leaves_nothing(world, tmp_path: Path) -> None:
-    reg, roads, cov, table, _areas = world
+    reg, _roads, cov, table, _areas = world
     fmap = build_coverage_map(reg, cov, table, as_of=AS_OF)
     with pytest.raises(ExportError, match="does not exist"):
         write_coverage_map(fmap, tmp_path / "missing" / "map.html")

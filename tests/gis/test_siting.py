@@ -79,7 +79,7 @@ def test_read_candidates_reports_every_bad_row(tmp_path: Path) -> None:
     assert "bad.csv: row 4, field 'site_id': duplicate" in text
     missing = tmp_path / "nolat.csv"
     missing.write_text("lon\n121.5\n")
-    with pytest.raises(ValidationError, match="nolat.csv: row 1, field 'lat'"):
+    with pytest.raises(ValidationError, match=r"nolat\.csv: row 1, field 'lat'"):
         read_candidates(missing)
 
 
