@@ -21,7 +21,7 @@ transformers.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -305,8 +305,24 @@ def working_epsg_for(lon: Any, lat: Any) -> int:
     return utm_epsg(float(np.median(lon_a[ok])), float(np.median(lat_a[ok])))
 
 
-@lru_cache(maxsize=32)
+_PER_THREAD = threading.local()
+
+
 def _transformer(epsg: int, *, inverse: bool) -> Transformer:
+    """A cached Transformer for this thread.
+
+    pyproj Transformers are bound to the PROJ context of the thread that made them and are not
+    thread-safe: sharing one across QThreadPool workers crashed the process. So the cache is
+    per thread (a worker thread builds its own once, ~1 ms).
+    """
+    cache: dict[tuple[int, bool], Transformer] = _PER_THREAD.__dict__.setdefault("cache", {})
+    key = (epsg, inverse)
+    if key not in cache:
+        cache[key] = _make_transformer(epsg, inverse=inverse)
+    return cache[key]
+
+
+def _make_transformer(epsg: int, *, inverse: bool) -> Transformer:
     from pyproj import Transformer
     from pyproj.exceptions import CRSError as ProjCrsError
 

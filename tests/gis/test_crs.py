@@ -255,3 +255,31 @@ def test_project_unproject_round_trip_and_cache() -> None:
     assert crs._transformer(32651, inverse=False) is crs._transformer(32651, inverse=False)
     with pytest.raises(CrsError, match="999999"):
         crs.project(121.0, 31.0, 999999)
+
+
+def test_transformers_are_per_thread():
+    """pyproj Transformers are not thread-safe; each thread gets its own (a shared one crashed
+    QThreadPool workers)."""
+    import threading
+
+    from gis import crs
+
+    main = crs._transformer(32651, inverse=False)
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(crs._transformer(32651, inverse=False)))
+    t.start()
+    t.join()
+    assert seen and seen[0] is not main
+    x, y = crs.project([121.47], [31.23], 32651)
+    results = []
+
+    def work():
+        for _ in range(20):
+            results.append(crs.project([121.47], [31.23], 32651))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert all(abs(r[0][0] - x[0]) < 1e-6 and abs(r[1][0] - y[0]) < 1e-6 for r in results)
