@@ -67,8 +67,10 @@ def make_elevators(n: int, *, seed: int = 7) -> pd.DataFrame:
     stage_date = np.where(stage > 0, stage_date, np.iinfo(np.int64).min)
     units = rng.integers(0, 315, n)
     frame = pd.DataFrame({
-        "registration_code": np.char.add("3101", np.char.zfill(idx.astype(str), 16)),
-        "rescue_code": np.char.zfill((idx + 100_000).astype(str), 6),
+        # Codes in random order, as in a real registry (the unique indexes feel the difference).
+        "registration_code": np.char.add("3101", np.char.zfill(
+            rng.permutation(n * 37)[:n].astype(str), 16)),
+        "rescue_code": np.char.zfill(rng.permutation(900_000)[:n].astype(str), 6),
         "address": np.char.add("上海市示例路", (idx % 9000 + 1).astype(str)),
         "district_adcode": adcodes[district],
         "district_name": np.array(list(DISTRICTS.values()))[district],

@@ -10,7 +10,8 @@ transaction, so a failure or a cancel leaves the database as it was.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -22,8 +23,29 @@ from gis.store.codec import ColumnKinds, arrow_table, encode_columns, select_exp
 #: Rows per batch between progress reports and cancel checks.
 CHUNK_ROWS = 50_000
 
+#: SQLite page cache used while bulk-loading a registry, KiB (released afterwards).
+BULK_CACHE_KIB = 512 * 1024
+
 Progress = Callable[[float], None]
 CancelCheck = Callable[[], bool]
+
+
+@contextmanager
+def bulk_cache(conn: Connection) -> Iterator[None]:
+    """On SQLite, a page cache of :data:`BULK_CACHE_KIB` during a bulk load, then the default.
+
+    With the 2 MB default the pages of a 300k-row table spill to the WAL while it is written;
+    a large cache halves the save time. Other dialects: no change.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    previous = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(previous)}")
 
 
 def write_rows(

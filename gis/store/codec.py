@@ -98,9 +98,12 @@ def encode_columns(
 
 def _encode(values: pd.Series, kind: str, *, bool_as_int: bool) -> list[object]:
     if kind == "date":
+        # Format each distinct day once: a registry has a few thousand days, not 300k.
         days = values.to_numpy("datetime64[D]")
-        text = np.datetime_as_string(days, unit="D").astype(object)
-        text[np.isnat(days)] = None
+        known = ~np.isnat(days)
+        uniq, inverse = np.unique(days[known].view(np.int64), return_inverse=True)
+        text = np.full(len(days), None, dtype=object)
+        text[known] = np.datetime_as_string(uniq.view("datetime64[D]"), unit="D")[inverse]
         return text.tolist()
     if kind == "category":
         return values.astype(object).where(values.notna(), None).tolist()

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Connection,
     Date,
     Float,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -71,8 +72,8 @@ def _text(name: str, **kw: object) -> Column:
 elevators = Table(
     "elevators", metadata,
     Column("row_id", _ROW_ID, primary_key=True, autoincrement=True),
-    _text("registration_code", unique=True),
-    _text("rescue_code", unique=True),
+    _text("registration_code"),
+    _text("rescue_code"),
     _text("address"),
     _text("district_adcode"),
     _text("district_name"),
@@ -93,6 +94,11 @@ elevators = Table(
     Column("has_ascending_overspeed", Boolean, nullable=False),
     Column("complaints_12345", Integer, nullable=False),
     Column("complaints_962121", Integer, nullable=False),
+)
+#: Codes are unique; named indexes (not column constraints) so a full save can rebuild them.
+ELEVATOR_CODE_INDEXES = (
+    Index("elevators_registration_code_key", elevators.c.registration_code, unique=True),
+    Index("elevators_rescue_code_key", elevators.c.rescue_code, unique=True),
 )
 
 stations = Table(
@@ -144,18 +150,24 @@ _PG_GEOMETRY = (
 
 
 @contextmanager
-def spatial_index_suspended(conn: Connection, table: str) -> Iterator[None]:
-    """On PostgreSQL, drop ``table``'s GiST index for a bulk load and build it afterwards.
+def elevator_indexes_suspended(conn: Connection) -> Iterator[None]:
+    """Drop the elevator indexes for a bulk load and build them again afterwards.
 
-    Building the index once over 300k points is several times faster than updating it row by
-    row during COPY. Inside the caller's transaction, so the index is back whatever happens.
+    Building an index once by sorting is much faster than updating it row by row with random
+    codes (SQLite 300k rows: ~1.5 s saved). A repeated code fails the rebuild with the same
+    IntegrityError an insert would. Runs in the caller's transaction, so the indexes are back
+    whatever happens.
     """
-    if conn.dialect.name != "postgresql":
-        yield
-        return
-    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {table}_geom_gix")
+    for index in ELEVATOR_CODE_INDEXES:
+        index.drop(conn, checkfirst=True)
+    postgis = conn.dialect.name == "postgresql"
+    if postgis:
+        conn.exec_driver_sql("DROP INDEX IF EXISTS elevators_geom_gix")
     yield
-    conn.exec_driver_sql(_PG_SPATIAL_INDEX.format(table=table))
+    for index in ELEVATOR_CODE_INDEXES:
+        index.create(conn)
+    if postgis:
+        conn.exec_driver_sql(_PG_SPATIAL_INDEX.format(table="elevators"))
 
 
 def ensure_schema(conn: Connection, *, where: str) -> None:

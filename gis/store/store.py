@@ -20,7 +20,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, InterfaceError, Operat
 from gis.errors import StoreError
 from gis.registry import Registry
 from gis.store import schema
-from gis.store.bulk import CancelCheck, Progress, read_rows, write_rows
+from gis.store.bulk import CancelCheck, Progress, bulk_cache, read_rows, write_rows
 from gis.store.codec import (
     ELEVATOR_KINDS,
     STATION_KINDS,
@@ -174,7 +174,7 @@ class Store:
             with self._begin() as conn:
                 for table in schema.REGISTRY_TABLES:
                     _clear(conn, table.name)
-                with schema.spatial_index_suspended(conn, "elevators"):
+                with schema.elevator_indexes_suspended(conn), bulk_cache(conn):
                     write_rows(conn, "elevators", ELEVATOR_KINDS, elevators,
                                progress=elevator_progress, cancelled=cancelled)
                 writing = ("stations", stations)
