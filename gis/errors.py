@@ -34,6 +34,10 @@ class CrsError(LiftGuardError):
     """A coordinate reference system is unknown or cannot be applied."""
 
 
+class ExportError(LiftGuardError):
+    """An export cannot be written (folder missing, not writable, no font for Chinese)."""
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """One bad value in an input file: where it is and why it is rejected.

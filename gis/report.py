@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from gis.errors import Cancelled, LiftGuardError
+from gis.errors import Cancelled, ExportError, LiftGuardError  # noqa: F401 (re-exported)
 from gis.planning import DistrictPlanning
 from gis.registry import ENGLISH_TO_CHINESE, Registry
 
@@ -35,10 +35,6 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 Progress = Callable[[float], None]
-
-
-class ExportError(LiftGuardError):
-    """An export cannot be written (folder missing or not writable, disk full...)."""
 
 
 @contextlib.contextmanager
