@@ -167,6 +167,7 @@ def _map(ax: Any, inc: dict[str, Any], events: list, stations: pd.DataFrame | No
     ax.set_aspect(1 / np.cos(np.radians(lat0)))
     ax.set_title("地图 Map (WGS84 lon/lat)")
     ax.tick_params(labelsize=6)
+    ax.ticklabel_format(useOffset=False)
     ax.legend(loc="lower left", fontsize=6, framealpha=0.8)
 
 
