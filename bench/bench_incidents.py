@@ -90,7 +90,8 @@ def main() -> None:
                 picks[1:args.naive + 1]]
     print(f"naive (networkx single-source Dijkstra per station): median "
           f"{statistics.median(naive_ms):.0f} ms per recommendation ({args.naive} alarms)")
-    print(f"speed-up of the recommendation: {statistics.median(naive_ms) / statistics.median(rec_ms):.0f}x")
+    ratio = statistics.median(naive_ms) / statistics.median(rec_ms)
+    print(f"speed-up of the recommendation: {ratio:.0f}x")
 
 
 def naive_recommendation(engine, reg, elevator) -> float:
