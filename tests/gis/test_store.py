@@ -195,6 +195,23 @@ def test_loosely_typed_frames_are_coerced(store_url: str) -> None:
     assert got["district_adcode"].iloc[0] == "310101"
 
 
+def test_save_with_a_repeated_elevator_code_keeps_the_previous_registry(store_url: str) -> None:
+    first = make_registry(50)
+    broken = make_registry(80, seed=5)
+    broken.elevators.loc[60, "rescue_code"] = broken.elevators.loc[10, "rescue_code"]
+    with open_store(store_url) as store:
+        store.save_registry(first)
+        code = broken.elevators.loc[10, "rescue_code"]
+        with pytest.raises(StoreError, match=f"rescue code {code} appears twice"):
+            store.save_registry(broken)
+        assert_registry_equal(store.load_registry(), first)
+        with store.engine.connect() as conn:  # the rebuilt unique indexes are in place
+            names = {row[0] for row in conn.execute(text(
+                "SELECT indexname FROM pg_indexes" if store.dialect == "postgresql" else
+                "SELECT name FROM sqlite_master WHERE type = 'index'"))}
+        assert {"elevators_registration_code_key", "elevators_rescue_code_key"} <= names
+
+
 # --------------------------------------------------------------------------- partial writes
 
 
