@@ -66,7 +66,7 @@ def parse_db_url(url: str) -> URL:
     if backend == "sqlite":
         if parsed.drivername not in ("sqlite", "sqlite+pysqlite"):
             raise StoreError(f"SQLite driver '{driver}' is not supported; use sqlite:///path")
-        return _check_sqlite_path(parsed.set(drivername="sqlite+pysqlite"))
+        return _check_sqlite_path(parsed.set(drivername="sqlite"))  # pysqlite, the stdlib
     if backend in ("postgresql", "postgres"):
         if "+" in parsed.drivername and driver != "psycopg":
             raise StoreError(
