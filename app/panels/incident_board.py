@@ -67,6 +67,9 @@ class IncidentBoard(QWidget):
     """Sortable incident table + the selected incident's recommendation (see module doc)."""
 
     incidentSelected = Signal(int, float, float, object)  # id, lon, lat, route [(lon, lat)]
+    #: Move-up warning after a crew is committed: station id and the elevators (DataFrame:
+    #: registration_code, district_name, lon, lat, eta_before_s, eta_after_s) left uncovered.
+    coverageLost = Signal(str, object)
 
     def __init__(self, model: IncidentBoardModel, *, escalation_every_s: int = 30,
                  parent: QWidget | None = None) -> None:
@@ -101,6 +104,8 @@ class IncidentBoard(QWidget):
         self._clock = QTimer(self)
         self._clock.timeout.connect(model.tick)
         self._clock.start(1000)
+        model.eventCommitted.connect(self._after_event)
+        self._workers: list = []
         self._escalation = QTimer(self)
         self._escalation.timeout.connect(model.check_escalations)
         self._escalation.start(escalation_every_s * 1000)
@@ -177,9 +182,43 @@ class IncidentBoard(QWidget):
         else:
             self.model.advance(iid, action)
 
+    def _after_event(self, event: Any) -> None:
+        """A crew was committed: compute the move-up warning off the UI thread."""
+        station = event.data.get("station", {}).get("station_id") if event.kind == "state" \
+            and event.to_state == "dispatched" else None
+        if not station or self.model.centre.engine is None:
+            return
+        from app.workers import Worker, start
+
+        centre = self.model.centre
+        worker = Worker(lambda progress, cancelled: (station, centre.move_up_warning(station)))
+        # bound methods of this widget: Qt queues the calls onto the UI thread
+        worker.signals.finished.connect(self._show_coverage)
+        worker.signals.failed.connect(self._coverage_failed)
+        self._workers = [*self._workers[-4:], worker]
+        start(worker)
+
+    def _coverage_failed(self, exc: BaseException, _traceback: str) -> None:
+        self.model.actionFailed.emit(str(exc))
+
+    def _show_coverage(self, result: tuple[str, Any]) -> None:
+        station, lost = result
+        n = len(lost)
+        zh = self.model.language == "zh"
+        self.hint.setText(self.text["keys"] + (
+            f"  |  {station} 出动后 {n} 部电梯无站点可在时限内到达" if zh else
+            f"  |  with {station} committed, {n} elevators have no station within the limit"))
+        self.coverageLost.emit(station, lost)
+
     def stop_timers(self) -> None:
+        """Stop the clocks and wait for a running move-up computation."""
+        from PySide6.QtCore import QThreadPool
+
         self._clock.stop()
         self._escalation.stop()
+        for w in self._workers:
+            w.cancel()
+        QThreadPool.globalInstance().waitForDone(30_000)
 
     def closeEvent(self, event: Any) -> None:
         self.stop_timers()

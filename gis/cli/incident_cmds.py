@@ -291,6 +291,11 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
     st = ev.data.get("station", {})
     print(f"event {ev.event_id}: incident {ev.incident_id} dispatched to "
           f"{st.get('station_id')} ETA {float(st.get('eta_s', 0)) / 60:.1f} min")
+    lost = cc.move_up_warning(str(st.get("station_id")))
+    if len(lost):
+        print(f"  ! move-up warning: with {st.get('station_id')} committed, {len(lost)} "
+              "elevator(s) have no station within the limit, e.g. "
+              + ", ".join(lost["registration_code"].head(5)))
     return 0
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
@@ -73,6 +74,7 @@ def with_status(stations: pd.DataFrame, busy: Collection[str]) -> pd.DataFrame:
 
 _VIEWS: OrderedDict[tuple[int, tuple[str, ...]], RoutingEngine] = OrderedDict()
 _VIEW_CACHE_SIZE = 128
+_VIEWS_LOCK = threading.Lock()
 
 
 def engine_view(engine: RoutingEngine, stations: pd.DataFrame) -> RoutingEngine:
@@ -84,21 +86,24 @@ def engine_view(engine: RoutingEngine, stations: pd.DataFrame) -> RoutingEngine:
     """
     key = (id(engine), tuple(stations["station_id"].astype(str)),
            tuple(stations["status"].astype(str)))
-    view = _VIEWS.get(key)
-    if view is None or view.arrays is not engine.arrays:
-        view = copy.copy(engine)
-        view.set_stations(stations)
+    with _VIEWS_LOCK:  # the app computes move-up warnings in a worker thread
+        view = _VIEWS.get(key)
+        if view is not None and view.arrays is engine.arrays:
+            _VIEWS.move_to_end(key)
+            return view
+    view = copy.copy(engine)
+    view.set_stations(stations)
+    with _VIEWS_LOCK:
         _VIEWS[key] = view
         while len(_VIEWS) > _VIEW_CACHE_SIZE:
             _VIEWS.popitem(last=False)
-    else:
-        _VIEWS.move_to_end(key)
     return view
 
 
 def clear_views() -> None:
     """Forget cached engine views (after stations were edited)."""
-    _VIEWS.clear()
+    with _VIEWS_LOCK:
+        _VIEWS.clear()
 
 
 def _best(engine: RoutingEngine, stations: pd.DataFrame, elevator: Mapping[str, Any], *,

@@ -56,9 +56,12 @@ def test_keyboard_dispatch_and_next_steps(qtbot, board, centre) -> None:
     board.select_incident(iid)
     assert board.options.count() >= 2 and "contracted maintainer" in board.options.item(0).text()
     board.table.setFocus()
-    with qtbot.waitSignal(board.model.eventCommitted) as sig:
+    with qtbot.waitSignal(board.coverageLost, timeout=10_000) as lost, \
+            qtbot.waitSignal(board.model.eventCommitted) as sig:
         qtbot.keyClick(board.table, Qt.Key.Key_Return)
     assert sig.args[0].to_state == "dispatched"
+    assert lost.args[0] == sig.args[0].data["station"]["station_id"]
+    assert {"registration_code", "eta_after_s"} <= set(lost.args[1].columns)
     recommended = got.recommendation.options[0].station_id
     assert centre.log.incident(iid)["station_id"] == recommended
     qtbot.keyClick(board.table, Qt.Key.Key_N)
