@@ -174,7 +174,9 @@ def coerce_elevator_dtypes(df: pd.DataFrame) -> pd.DataFrame:
                 "district_name", "maintenance_unit_id", "station_id", "risk_scheme"):
         if out[col].dtype == object and not out[col].isna().any():
             continue
-        out[col] = out[col].astype("string").fillna("").to_numpy(dtype=object)
+        # Explicit object dtype: pandas 3 would otherwise infer its string dtype again.
+        out[col] = pd.Series(out[col].astype("string").fillna("").to_numpy(dtype=object),
+                             index=out.index, dtype=object)
     for col in ("lon", "lat"):
         out[col] = out[col].astype("float64")
     for col, values in CATEGORIES.items():
@@ -193,7 +195,8 @@ def coerce_station_dtypes(df: pd.DataFrame) -> pd.DataFrame:
     """Give a station frame its documented dtypes."""
     out = df.loc[:, list(STATION_COLUMNS)].copy()
     for col in ("station_id", "name", "unit_id", "district_adcode"):
-        out[col] = out[col].astype("string").fillna("").astype(object)
+        out[col] = pd.Series(out[col].astype("string").fillna("").to_numpy(dtype=object),
+                             index=out.index, dtype=object)
     out["kind"] = pd.Categorical(out["kind"], categories=STATION_KINDS)
     out["status"] = pd.Categorical(out["status"], categories=STATION_STATUSES)
     for col in ("lon", "lat", "turnout_s"):

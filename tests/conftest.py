@@ -20,6 +20,8 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_DATA = SHARED / "data"
 AS_OF = dt.date(2026, 11, 21)
 
+pytest_plugins = ["tests.pg_fixture"]
+
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:

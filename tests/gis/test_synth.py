@@ -6,7 +6,7 @@ import shapely
 
 from gis.config import Config
 from gis.errors import ConfigError
-from gis.registry import age_years, coerce_elevator_dtypes
+from gis.registry import age_years, coerce_elevator_dtypes, empty_elevators
 from gis.synth import SHANGHAI_PUBLISHED, SHANGHAI_TOTAL, district_targets, generate_registry
 from tests.conftest import AS_OF
 
@@ -32,6 +32,8 @@ def test_small_registry_shape(small_registry):
     assert el["rescue_code"].str.fullmatch(r"\d{6}").all()
     # dtypes are exactly the registry contract
     assert el.dtypes.equals(coerce_elevator_dtypes(el).dtypes)
+    assert el.dtypes.equals(empty_elevators().dtypes)
+    assert el["registration_code"].dtype == object
     years = age_years(el, AS_OF)
     res = (el["building_type"] == "residential").to_numpy()
     assert abs((years >= 15).mean() - 0.2584) < 0.001
