@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 #: Command modules that need Qt (offscreen rendering); each has ``register(subparsers)`` and
 #: imports Qt only inside its command function, so ``liftguard --help`` stays fast.
-APP_COMMAND_MODULES = ("app.commands",)
+APP_COMMAND_MODULES = ("app.commands", "app.replay_commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,7 +15,10 @@ from collections.abc import Sequence
 from gis.errors import LiftGuardError
 
 #: Modules under ``gis.cli`` that register commands, in help order.
-COMMAND_MODULES = ("registry_cmds", "io_cmds", "routing_cmds", "planning_cmds", "incident_cmds")
+COMMAND_MODULES = (
+    "registry_cmds", "io_cmds", "routing_cmds", "planning_cmds", "incident_cmds", "db_cmds",
+    "iot_cmds",
+)
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 2
