@@ -8,6 +8,7 @@ cached static layers are blitted shifted/scaled and re-rendered once the view is
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -26,9 +27,17 @@ from PySide6.QtWidgets import QWidget
 
 from app.map.data import MapData
 from app.map.decorations import draw_scale_bar
+from app.map.overlays import (
+    LineStyle,
+    Overlay,
+    PointStyle,
+    line_overlay,
+    point_overlay,
+)
 from app.map.renderer import MapRenderer
 from app.map.transform import ViewTransform
 from app.models.map_model import LayerModel, MapModel
+from gis.errors import ConfigError
 
 PICK_RADIUS_PX = 6.0
 WHEEL_STEP = 1.25
@@ -71,12 +80,42 @@ class MapCanvas(QWidget):
     # ------------------------------------------------------------------ data
     def set_data(self, data: MapData | None, *, language: str = "en") -> None:
         """Show ``data`` (None clears the map) at full extent."""
+        overlays = self.renderer.overlays if self.renderer is not None else {}
         if data is None:
             self.renderer = None
         else:
             self.renderer = MapRenderer(data, view=self.map_model.view, language=language)
             self.renderer.set_filter(self.map_model.filter)
+            for name, overlay in overlays.items():
+                self.renderer.set_overlay(name, overlay)
             self.zoom_full()
+        self.update()
+
+    # --------------------------------------------------------------- overlays
+    def set_overlay(self, name: str, lon: Sequence[float] | np.ndarray,
+                    lat: Sequence[float] | np.ndarray, style: PointStyle | None = None) -> None:
+        """Show points (WGS84 degrees) as the overlay ``name`` above every layer, replacing
+        an overlay of the same name. Rows without coordinates are skipped."""
+        self._put_overlay(name, point_overlay(lon, lat, style))
+
+    def set_lines(self, name: str, lines: Sequence[Sequence[tuple[float, float]]],
+                  style: LineStyle | None = None) -> None:
+        """Show polylines (lists of WGS84 (lon, lat)) as the overlay ``name`` (routes)."""
+        self._put_overlay(name, line_overlay(lines, style))
+
+    def clear_overlay(self, name: str) -> None:
+        """Remove the overlay ``name`` (no-op if absent)."""
+        if self.renderer is not None and name in self.renderer.overlays:
+            self.renderer.set_overlay(name, None)
+            self.update()
+
+    def overlay_names(self) -> list[str]:
+        return list(self.renderer.overlays) if self.renderer is not None else []
+
+    def _put_overlay(self, name: str, overlay: Overlay) -> None:
+        if self.renderer is None:
+            raise ConfigError("no map is shown yet: open a registry before adding map overlays")
+        self.renderer.set_overlay(name, overlay)
         self.update()
 
     def set_message(self, text: str) -> None:
@@ -114,8 +153,7 @@ class MapCanvas(QWidget):
         if self.renderer is None:
             return
         k = self.renderer.data.district_index(adcode)
-        self.renderer.highlight_district = k
-        self.renderer._static.pop("districts", None)
+        self.renderer.highlight_district = k  # part of the cache key of the base image
         bbox = tuple(self.renderer.data.districts.bboxes[k])
         self.set_transform(ViewTransform.fit(bbox, self.width(), self.height()),  # type: ignore[arg-type]
                            moving=False)

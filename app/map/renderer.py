@@ -1,10 +1,15 @@
 """The map renderer: composes the layers of one map state into a QPainter, with caches.
 
 Used by the canvas (interactive) and by ``liftguard snapshot`` / "Export map image" (headless),
-so both draw exactly the same map. Static vector layers (districts, labels, roads) are rendered
-into images cached per view transform; while the view moves the canvas may blit the stale
-image scaled/shifted (``allow_stale``) and refresh it when idle. The elevator and station layers
-are numpy rasters (:mod:`app.map.raster`), fast enough to redraw every frame.
+so both draw exactly the same map.
+
+The layer stack is split at the elevator layer into two cached images per view state: "below"
+(background, districts, roads...: opaque) and "above" (stations, labels and the overlays of
+:mod:`app.map.overlays`: transparent). Each is composed once when the view, filter, language,
+layer stack or overlays change, into a reused buffer, not per frame. A frame is then three blits
+around the elevator layer, a numpy raster (:mod:`app.map.raster`) redrawn for every new view.
+While the view moves the canvas may blit the stale group images shifted/scaled
+(``allow_stale``) and call :meth:`MapRenderer.refresh_static` once the view rests.
 """
 
 from __future__ import annotations
@@ -18,8 +23,17 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from app.map import layers as vector
-from app.map.data import MapData
-from app.map.raster import PointSet, argb, prepare_points, render_points, shape_offsets, stamp
+from app.map.data import MapData, RoadSegments
+from app.map.overlays import Overlay, draw_overlay
+from app.map.raster import (
+    PointSet,
+    argb,
+    point_buffer,
+    prepare_points,
+    render_points,
+    shape_offsets,
+    stamp,
+)
 from app.map.transform import ViewTransform
 from gis.thematic import (
     CHOROPLETH_VIEWS,
@@ -70,13 +84,25 @@ class LegendEntry:
     marked: int = 0
 
 
-def to_qimage(buf: np.ndarray) -> QImage:
-    """Wrap a (h, w) uint32 premultiplied ARGB buffer as a QImage without copying.
+def to_qimage(buf: np.ndarray, width: int | None = None, height: int | None = None) -> QImage:
+    """Wrap a C-contiguous (rows, stride) uint32 premultiplied ARGB buffer as a QImage without
+    copying (``width``/``height`` smaller than the buffer for padded buffers).
 
     The caller keeps ``buf`` alive as long as the image is used.
     """
-    h, w = buf.shape
-    return QImage(buf.data, w, h, w * 4, QImage.Format.Format_ARGB32_Premultiplied)
+    rows, stride = buf.shape
+    return QImage(buf.data, width or stride, height or rows, stride * 4,
+                  QImage.Format.Format_ARGB32_Premultiplied)
+
+
+@dataclass
+class _Group:
+    """A cached composed image of consecutive layers for one state key and view."""
+
+    key: Any
+    tf: ViewTransform
+    image: QImage
+    buffer: np.ndarray
 
 
 class MapRenderer:
@@ -89,9 +115,12 @@ class MapRenderer:
         self._filter = MapFilter()
         self.mask = np.ones(data.n, dtype=bool)
         self.highlight_district: int | None = None
-        self._static: dict[str, tuple[Any, ViewTransform, QImage]] = {}
+        self.overlays: dict[str, Overlay] = {}
+        self._groups: dict[str, _Group] = {}
+        self._members: dict[str, tuple[LayerState, ...]] = {"below": (), "above": ()}
         self._points_cache: tuple[ViewTransform, np.ndarray] | None = None
         self._buffers: dict[str, np.ndarray] = {}
+        self._version = {"roads": 0, "overlays": 0, "districts": 0}
         self._rebuild()
 
     # ------------------------------------------------------------------ state
@@ -117,7 +146,6 @@ class MapRenderer:
     def set_language(self, language: str) -> None:
         if language != self.language:
             self.language = language
-            self._static.pop("labels", None)
 
     @property
     def is_choropleth(self) -> bool:
@@ -134,8 +162,26 @@ class MapRenderer:
             self.thematic = classify(self.data.table, self._view)
             self.points = prepare_points(self.data.x, self.data.y, self.thematic, self.mask)
         self._points_cache = None
-        self._static.pop("districts", None)
-        self._static.pop("labels", None)
+
+    def set_roads(self, roads: RoadSegments | None) -> None:
+        """Show a (new) road network."""
+        self.data.roads = roads
+        self._version["roads"] += 1
+
+    def set_overlay(self, name: str, overlay: Overlay | None) -> None:
+        """Add, replace or (``None``) remove the overlay ``name``; drawn above every layer in
+        the order added."""
+        if overlay is None and name not in self.overlays:
+            return
+        self.overlays.pop(name, None)
+        if overlay is not None:
+            self.overlays[name] = overlay
+        self._version["overlays"] += 1
+
+    def invalidate(self) -> None:
+        """Drop the cached layer images and elevator raster (the next paint re-renders all)."""
+        self._groups.clear()
+        self._points_cache = None
 
     @property
     def n_shown(self) -> int:
@@ -162,39 +208,41 @@ class MapRenderer:
     # --------------------------------------------------------------- drawing
     def paint(self, painter: QPainter, tf: ViewTransform, layers: Sequence[LayerState] =
               DEFAULT_LAYERS, *, allow_stale: bool = False) -> bool:
-        """Paint every visible layer in order. Returns True if a stale cache was blitted
-        (the caller should call :meth:`refresh_static` when idle and repaint)."""
-        painter.fillRect(QRectF(0, 0, tf.width_px, tf.height_px), QColor(*BACKGROUND))
-        stale = False
-        for layer in layers:
-            if not layer.visible or layer.opacity <= 0:
-                continue
-            painter.setOpacity(layer.opacity)
-            if layer.id in STATIC_LAYERS:
-                stale |= self._paint_static(painter, layer.id, tf, allow_stale)
-            elif layer.id == "elevators":
-                if self.points is not None:
-                    painter.drawImage(0, 0, self.elevator_image(tf))
-            elif layer.id in STATION_SYMBOLS:
-                painter.drawImage(0, 0, self.station_image(layer.id, tf))
-        painter.setOpacity(1.0)
+        """Paint every visible layer in order, then the overlays. Returns True if a stale
+        cache was blitted (the caller should call :meth:`refresh_static` when idle)."""
+        shown = tuple(s for s in layers if s.visible and s.opacity > 0)
+        ids = [s.id for s in shown]
+        elevators: LayerState | None = None
+        if "elevators" in ids and self.points is not None:
+            k = ids.index("elevators")
+            below, elevators, above = shown[:k], shown[k], shown[k + 1:]
+        else:
+            below, above = tuple(s for s in shown if s.id != "elevators"), ()
+        self._members = {"below": below, "above": above}
+        stale = self._paint_group(painter, "below", tf, allow_stale)
+        if elevators is not None:
+            painter.setOpacity(elevators.opacity)
+            painter.drawImage(0, 0, self.elevator_image(tf))
+            painter.setOpacity(1.0)
+        stale |= self._paint_group(painter, "above", tf, allow_stale)
         return stale
 
     def elevator_image(self, tf: ViewTransform) -> QImage:
         """The elevator layer for ``tf`` (a numpy raster wrapped without copying)."""
         if self._points_cache is None or self._points_cache[0] != tf:
             assert self.points is not None
-            buf = self._buffer("elevators", tf)
+            buf = self._buffer("elevators", tf, pad=1)
             render_points(self.points, tf.origin, tf.m_per_px, tf.width_px, tf.height_px,
                           out=buf)
             self._points_cache = (tf, buf)
-        return to_qimage(self._points_cache[1])
+        return to_qimage(self._points_cache[1], tf.width_px, tf.height_px)
 
     def station_image(self, layer_id: str, tf: ViewTransform) -> QImage:
+        """One station layer as a transparent image (a reused scratch buffer)."""
         shape, size, rgb = STATION_SYMBOLS[layer_id]
         if tf.m_per_px > 30:  # city zoom: small symbols so the elevator layer stays readable
             size = max(1, size // 2 - 1)
-        buf = self._buffer(layer_id, tf)
+        buf = self._buffer("scratch", tf)
         buf.fill(0)
         xy = self.data.station_xy[self.data.station_kind == _STATION_KIND[layer_id]]
         if len(xy):
@@ -205,61 +253,109 @@ class MapRenderer:
             stamp(buf, ix, iy, shape_offsets(shape, size), argb(rgb))
         return to_qimage(buf)
 
-    def _buffer(self, key: str, tf: ViewTransform) -> np.ndarray:
+    def _buffer(self, key: str, tf: ViewTransform, pad: int = 0) -> np.ndarray:
+        shape = (tf.height_px + pad, tf.width_px + pad)
         buf = self._buffers.get(key)
-        if buf is None or buf.shape != (tf.height_px, tf.width_px):
-            buf = np.zeros((tf.height_px, tf.width_px), dtype=np.uint32)
+        if buf is None or buf.shape != shape:
+            buf = point_buffer(tf.width_px, tf.height_px) if pad else np.zeros(shape, np.uint32)
             self._buffers[key] = buf
         return buf
 
-    def _static_key(self, layer_id: str) -> Any:
+    def _layer_key(self, layer_id: str) -> Any:
+        """What a layer's pixels depend on besides the view transform."""
+        thematic = (self._view, self._filter) if self.is_choropleth else None
         if layer_id == "districts":
-            return (self._view if self.is_choropleth else None, self._filter,
-                    self.highlight_district)
+            return (thematic, self.highlight_district)
         if layer_id == "labels":
-            return (self.language, self._view if self.is_choropleth else None, self._filter)
-        return None
+            return (self.language, thematic)
+        if layer_id == "roads":
+            return self._version["roads"]
+        return None  # stations: fixed data
 
-    def _paint_static(self, painter: QPainter, layer_id: str, tf: ViewTransform,
-                      allow_stale: bool) -> bool:
-        key = self._static_key(layer_id)
-        cached = self._static.get(layer_id)
-        if cached is not None and cached[0] == key and cached[1] == tf:
-            painter.drawImage(0, 0, cached[2])
+    def _group_key(self, group: str) -> Any:
+        members = self._members[group]
+        key = tuple((s.id, s.opacity, self._layer_key(s.id)) for s in members)
+        if group == "above":
+            key += (("overlays", self._version["overlays"]),)
+        return key
+
+    def _paint_group(self, painter: QPainter, group: str, tf: ViewTransform,
+                     allow_stale: bool) -> bool:
+        if group == "above" and not self._members["above"] and not self.overlays:
             return False
-        scale, dx, dy = tf.mapping_from(cached[1]) if cached is not None else (0.0, 0.0, 0.0)
-        if allow_stale and cached is not None and cached[0] == key and 0.5 <= scale <= 2.0:
-            img = cached[2]  # a one-step move: blit the old image now, re-render when at rest
-            painter.drawImage(QRectF(dx, dy, img.width() * scale, img.height() * scale), img)
-            return True
-        img = self.render_static(layer_id, tf)
-        self._static[layer_id] = (key, tf, img)
-        painter.drawImage(0, 0, img)
+        key = self._group_key(group)
+        cached = self._groups.get(group)
+        if cached is not None and cached.key == key and cached.tf == tf:
+            painter.drawImage(0, 0, cached.image)
+            return False
+        if allow_stale and cached is not None and cached.key == key:
+            scale, dx, dy = tf.mapping_from(cached.tf)
+            if 0.5 <= scale <= 2.0:  # a one-step move: blit the old image now, refresh at rest
+                if group == "below":  # the uncovered margin
+                    painter.fillRect(QRectF(0, 0, tf.width_px, tf.height_px),
+                                     QColor(*BACKGROUND))
+                if abs(scale - 1.0) < 1e-9:  # a pan: a plain blit at whole pixels
+                    painter.drawImage(round(dx), round(dy), cached.image)
+                else:
+                    painter.drawImage(QRectF(dx, dy, cached.image.width() * scale,
+                                             cached.image.height() * scale), cached.image)
+                return True
+        painter.drawImage(0, 0, self._render_group(group, tf, key))
         return False
 
     def refresh_static(self, tf: ViewTransform) -> None:
-        """Re-render the cached static layers for ``tf`` (call when the view came to rest)."""
-        for layer_id in STATIC_LAYERS:
-            self._static[layer_id] = (self._static_key(layer_id), tf,
-                                      self.render_static(layer_id, tf))
+        """Re-render the cached layer groups for ``tf`` (call when the view came to rest)."""
+        for group in ("below", "above"):
+            key = self._group_key(group)
+            cached = self._groups.get(group)
+            if cached is None or cached.key != key or cached.tf != tf:
+                self._render_group(group, tf, key)
+
+    def _render_group(self, group: str, tf: ViewTransform, key: Any) -> QImage:
+        """Compose the layers of ``group`` into its reused buffer and cache the result."""
+        cached = self._groups.pop(group, None)
+        buf = cached.buffer if cached is not None and cached.buffer.shape == (
+            tf.height_px, tf.width_px) else np.empty((tf.height_px, tf.width_px), np.uint32)
+        buf.fill(argb(BACKGROUND) if group == "below" else 0)
+        img = to_qimage(buf)
+        p = QPainter(img)
+        try:
+            for layer in self._members[group]:
+                p.setOpacity(layer.opacity)
+                if layer.id in STATIC_LAYERS:
+                    self._draw_vector(p, layer.id, tf)
+                elif layer.id in STATION_SYMBOLS:
+                    p.drawImage(0, 0, self.station_image(layer.id, tf))
+            p.setOpacity(1.0)
+            if group == "above":
+                for overlay in self.overlays.values():
+                    draw_overlay(p, overlay, tf, self.data.epsg, self._buffer("scratch", tf))
+        finally:
+            p.end()
+        self._groups[group] = _Group(key, tf, img, buf)
+        return img
+
+    def _draw_vector(self, p: QPainter, layer_id: str, tf: ViewTransform) -> None:
+        shapes = self.data.districts
+        if layer_id == "districts":
+            fills = None
+            if self.choropleth is not None:
+                fills = [self.choropleth.colours[int(c)] for c in self.choropleth.codes]
+            vector.draw_districts(p, shapes, tf, fills, highlight=self.highlight_district)
+        elif layer_id == "labels":
+            values = self.choropleth.value_text if self.choropleth is not None else None
+            vector.draw_labels(p, shapes, tf, chinese=self.language.startswith("zh"),
+                               values=values)
+        elif layer_id == "roads" and self.data.roads is not None:
+            vector.draw_roads(p, self.data.roads, tf)
 
     def render_static(self, layer_id: str, tf: ViewTransform) -> QImage:
+        """One vector layer alone on a transparent image (tests and exports)."""
         img = QImage(tf.width_px, tf.height_px, QImage.Format.Format_ARGB32_Premultiplied)
         img.fill(0)
         p = QPainter(img)
         try:
-            shapes = self.data.districts
-            if layer_id == "districts":
-                fills = None
-                if self.choropleth is not None:
-                    fills = [self.choropleth.colours[int(c)] for c in self.choropleth.codes]
-                vector.draw_districts(p, shapes, tf, fills, highlight=self.highlight_district)
-            elif layer_id == "labels":
-                values = self.choropleth.value_text if self.choropleth is not None else None
-                vector.draw_labels(p, shapes, tf, chinese=self.language.startswith("zh"),
-                                   values=values)
-            elif layer_id == "roads" and self.data.roads is not None:
-                vector.draw_roads(p, self.data.roads, tf)
+            self._draw_vector(p, layer_id, tf)
         finally:
             p.end()
         return img
