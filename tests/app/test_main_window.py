@@ -138,3 +138,110 @@ def test_snapshot_bad_input_exits_2(tmp_path, saved_db, capsys, args, message):
     assert code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
+
+
+# ---------------------------------------------------------------- worker helper (app.workers)
+
+_CONCURRENT_PROJECT = """
+import sys
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QTimer
+from app.workers import Worker, pool, start
+from gis.crs import project, unproject
+
+app = QCoreApplication([])
+results = []
+
+def job(progress, cancelled):
+    rng = np.random.default_rng()
+    lon, lat = rng.uniform(121.0, 122.0, 3000), rng.uniform(30.8, 31.6, 3000)
+    x, y = project(lon, lat, 32651)
+    back, _ = unproject(x, y, 32651)
+    return float(np.abs(back - lon).max())
+
+def launch(n):
+    for _ in range(n):  # references dropped at once: the pool keeps the workers alive
+        start(Worker(job)).signals.finished.connect(results.append)
+
+launch(12)
+QTimer.singleShot(50, lambda: launch(12))  # second wave reuses the same threads
+
+def check():
+    if len(results) == 24 and pool().active == 0:
+        print("ok", max(results))
+        app.quit()
+
+timer = QTimer()
+timer.timeout.connect(check)
+timer.start(10)
+QTimer.singleShot(60_000, lambda: app.exit(3))
+sys.exit(app.exec())
+"""
+
+
+def test_workers_project_coordinates_concurrently_without_crashing(tmp_path):
+    """Several workers calling gis.crs.project at once, in two waves on reused threads. On
+    QThreadPool threads this segfaulted (pyproj frees a thread's PROJ context with the Python
+    thread state PySide drops after each job); run in a child process so a crash is a failure,
+    not the end of the test session."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", _CONCURRENT_PROJECT], cwd=root,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, f"exit {out.returncode}\n{out.stderr[-2000:]}"
+    status, err = out.stdout.split()
+    assert status == "ok" and float(err) < 1e-9
+
+
+def test_worker_signals_arrive_on_the_ui_thread_even_if_connected_after_start(qtbot):
+    import threading
+
+    from PySide6.QtCore import QThread
+
+    from app.workers import Worker, pool, start
+
+    seen: list[tuple[str, object]] = []
+    ui = QThread.currentThread()
+
+    def job(progress, cancelled):
+        progress(0.5)
+        return threading.current_thread().name
+
+    def failing(progress, cancelled):
+        raise ValueError("bad input row 3")
+
+    worker = start(Worker(job))
+    # connected after start(): the job only begins once the event loop runs
+    worker.signals.progress.connect(lambda f: seen.append(("progress", QThread.currentThread())))
+    with qtbot.waitSignal(worker.signals.finished, timeout=10_000) as got:
+        pass
+    assert got.args[0].startswith("liftguard-worker")  # ran on a pool Python thread
+    assert seen == [("progress", ui)]
+    bad = start(Worker(failing))
+    with qtbot.waitSignal(bad.signals.failed, timeout=10_000) as got:
+        pass
+    exc, details = got.args
+    assert isinstance(exc, ValueError) and "bad input row 3" in details
+    qtbot.waitUntil(lambda: pool().active == 0, timeout=5_000)
+
+
+def test_cancelled_worker_sees_the_flag(qtbot):
+    import threading
+
+    from app.workers import Worker, start
+
+    gate = threading.Event()
+
+    def job(progress, cancelled):
+        gate.wait(5)
+        return cancelled()
+
+    worker = start(Worker(job))
+    worker.cancel()
+    gate.set()
+    with qtbot.waitSignal(worker.signals.finished, timeout=10_000) as got:
+        pass
+    assert got.args == [True]
