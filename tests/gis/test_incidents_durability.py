@@ -85,11 +85,15 @@ def test_sigkill_mid_shift_loses_nothing_reported(world_db) -> None:
     assert proc.stdout is not None
     while len(_printed_ids(lines)) < 150 and time.monotonic() < deadline:
         line = proc.stdout.readline()
-        if not line:
+        if not line:  # EOF: the simulator is ending; let it finish to read why
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
             break
         lines.append(line)
     err = proc.stderr.read() if proc.poll() is not None and proc.stderr else ""
-    assert proc.poll() is None, f"simulator ended early: {err}"
+    assert proc.poll() is None, f"simulator ended early ({proc.returncode}): {err}\n{lines[-5:]}"
     proc.send_signal(signal.SIGKILL)
     rest, _err = proc.communicate(timeout=30)
     lines += rest.splitlines()
