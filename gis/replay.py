@@ -831,6 +831,7 @@ def write_replay_records(records: pd.DataFrame, path: str | Path) -> Path:
                 for r in rows:
                     fh.write(json.dumps({k: v for k, v in r.items() if _present(v)},
                                         ensure_ascii=False) + "\n")
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
