@@ -1,8 +1,11 @@
 """The main window: the map canvas in the middle, panels in docks, the dataset banner on top.
 
-Docks: legend and layers (left), search, filters and inspector (right), the district summary
-table (bottom). The database opens off the UI thread with a cancellable progress dialog; the
-map data (projection, KD-tree) is built in the same worker.
+Docks: legend and layers (left), search, filters, inspector and rescue (right), the district
+summary and district planning (bottom). The database opens off the UI thread with a cancellable
+progress dialog; the map data (projection) is built in the same worker. After the first frame,
+background workers build the picking/search indexes and, when the database has a linked road
+graph (:func:`gis.roads.linked_graph_file`), load it from the cache and build the routing engine
+used by "Plan rescue" and by the planning panel.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 import os
 import sys
 import time
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QLocale, Qt, Signal
@@ -29,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import show_error
 from app.map.canvas import MapCanvas
-from app.map.data import MapData
+from app.map.data import MapData, RoadSegments
+from app.map.overlays import LineStyle, PointStyle
 from app.map.renderer import MapRenderer
 from app.models.map_model import LayerModel, MapModel
 from app.models.registry_model import RegistryModel
@@ -38,6 +43,8 @@ from app.panels.filters import FilterPanel
 from app.panels.inspector import InspectorPanel
 from app.panels.layers import LayersPanel
 from app.panels.legend import LegendPanel
+from app.panels.planning import PlanningPanel
+from app.panels.rescue import RescuePanel
 from app.panels.search import SearchPanel
 from app.settings import Settings
 from app.workers import Worker, start
@@ -46,10 +53,25 @@ from gis.errors import LiftGuardError
 from gis.registry import Registry
 from gis.thematic import VIEW_TITLES, VIEWS
 
+if TYPE_CHECKING:
+    from gis.config import Config
+    from gis.roads import RoadArrays
+    from gis.routing import RoutingEngine
+
 #: Set to any value to print a line and quit once the first map frame is painted (startup
 #: benchmark, bench/bench_map.py).
 BENCH_ENV = "LIFTGUARD_BENCH_STARTUP"
-ROADS_KEY = "map/roads_file"
+#: Map overlay names and styles.
+GAP_OVERLAY = "planning_gaps"
+CANDIDATE_OVERLAY = "planning_candidates"
+ROUTE_OVERLAY = "rescue_routes"
+RESCUE_STATIONS_OVERLAY = "rescue_stations"
+GAP_STYLE = PointStyle(rgb=(230, 0, 126), shape="disc", size_px=2, outline_rgb=None)
+CANDIDATE_STYLE = PointStyle(rgb=(0, 150, 70), shape="diamond", size_px=7)
+ROUTE_STYLE = LineStyle(rgb=(70, 90, 200), width_px=3.0, highlight=0,
+                        highlight_rgb=(220, 20, 60), highlight_width_px=5.0)
+RESCUE_STATION_STYLE = PointStyle(rgb=(255, 200, 0), shape="square", size_px=5,
+                                  outline_rgb=(40, 40, 40))
 
 
 def ui_language(settings: Settings) -> str:
@@ -95,6 +117,8 @@ class MainWindow(QMainWindow):
         self.filters = FilterPanel(self.map_model)
         self.inspector = InspectorPanel(self.map_model, renderer)
         self.search = SearchPanel(renderer)
+        self.planning = PlanningPanel()
+        self.rescue = RescuePanel()
         self.summary_model = SummaryTableModel(self.registry_model, chinese=self.language == "zh")
         self.summary_view = QTableView()
         self.summary_view.setModel(self.summary_model)
@@ -110,14 +134,19 @@ class MainWindow(QMainWindow):
                 ("search", self.tr("Find elevator"), self.search, right),
                 ("filters", self.tr("Filters"), self.filters, right),
                 ("inspector", self.tr("Inspector"), self.inspector, right),
-                ("summary", self.tr("Districts"), self.summary_view, bottom)):
+                ("rescue", self.tr("Rescue"), self.rescue, right),
+                ("summary", self.tr("Districts"), self.summary_view, bottom),
+                ("planning", self.tr("District planning"), self.planning, bottom)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{key}")
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
         self.tabifyDockWidget(self.docks["filters"], self.docks["inspector"])
+        self.tabifyDockWidget(self.docks["inspector"], self.docks["rescue"])
+        self.tabifyDockWidget(self.docks["summary"], self.docks["planning"])
         self.docks["filters"].raise_()
+        self.docks["summary"].raise_()
 
         self.status = QLabel()
         self.cursor_label = QLabel()
@@ -127,6 +156,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status)
         self._worker: Worker | None = None
         self._road_worker: Worker | None = None
+        self._index_worker: Worker | None = None
+        self._after_first_frame: list[Any] = []
+        self.engine: RoutingEngine | None = None
+        self.road_segments: RoadSegments | None = None
+        self.config: Config | None = None
         self._progress: QProgressDialog | None = None
         self._bench = os.environ.get(BENCH_ENV)
         self._build_menus()
@@ -186,7 +220,17 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self._focus_search)
         view_menu.addAction(find)
+        self.rescue_action = QAction(self.tr("Plan &rescue for the selected elevator"), self)
+        self.rescue_action.setShortcut(QKeySequence("R"))
+        self.rescue_action.setEnabled(False)
+        self.rescue_action.triggered.connect(lambda: self.plan_rescue(self.map_model.selected))
+        view_menu.addAction(self.rescue_action)
+        self.addAction(self.rescue_action)  # the shortcut works with the menu closed
+        toolbar.addAction(self.rescue_action)
         view_menu.addSeparator()
+        planning_toggle = self.docks["planning"].toggleViewAction()
+        planning_toggle.setText(self.tr("District &planning panel"))
+        view_menu.addAction(planning_toggle)
         panels = view_menu.addMenu(self.tr("&Panels"))
         for dock in self.docks.values():
             panels.addAction(dock.toggleViewAction())
@@ -211,6 +255,12 @@ class MainWindow(QMainWindow):
         self.search.chosen.connect(self._select_and_zoom)
         self.map_model.filter_changed.connect(lambda _f: self._update_map_message())
         self.map_model.selection_changed.connect(self._on_selected)
+        self.inspector.plan_rescue.connect(self.plan_rescue)
+        self.rescue.routes_changed.connect(self._show_routes)
+        self.rescue.failed.connect(self._on_rescue_failed)
+        self.planning.gap_layer_changed.connect(self._show_gaps)
+        self.planning.candidates_changed.connect(self._show_candidates)
+        self.planning.failed.connect(lambda exc, details: show_error(self, exc, details))
 
     # --------------------------------------------------------------- loading
     def open_database(self) -> Worker:
@@ -273,17 +323,24 @@ class MainWindow(QMainWindow):
             return
         _registry, data = result
         self.set_map_data(data)
-        self._index_worker = start(Worker(lambda progress, cancelled: (data.tree(),
-                                                                      data.code_index())))
         self.registry_loaded.emit()
-        roads = self.settings.value(ROADS_KEY, "")
-        if roads:
-            self.load_roads(str(roads))
+
+        def after_first_frame() -> None:  # heavy imports (scipy) and road loading wait
+            self._index_worker = start(Worker(lambda progress, cancelled: (data.tree(),
+                                                                          data.code_index())))
+            self.load_linked_roads()
+
+        self._after_first_frame.append(after_first_frame)
+        self.canvas.update()
 
     def set_map_data(self, data: MapData) -> None:
         """Show an already built registry (used by the loader and by tests)."""
         self.registry_model.set_registry(data.registry, data.config)
+        self.config = data.config
+        self.engine = None
         self.canvas.set_data(data, language=self.language)
+        self.planning.set_context(data.registry, None, data.config)
+        self.rescue.set_engine(None, today=data.config.today)
         self.filters.set_districts(list(data.districts.adcodes),
                                    list(data.districts.names if self.language == "zh"
                                         else data.districts.names_en))
@@ -302,39 +359,146 @@ class MainWindow(QMainWindow):
         show_error(self, exc, details)
 
     # ----------------------------------------------------------------- roads
+    def _database_url(self) -> str:
+        from gis.store.url import default_db_url
+
+        return self.db_url or default_db_url()
+
+    def load_linked_roads(self) -> Worker | None:
+        """Load the road graph linked to this database (from the graph cache, about a second)
+        and build the routing engine; None when no graph is linked."""
+        from gis.errors import RoadsError
+        from gis.roads import linked_graph_file
+
+        try:
+            graph_file = linked_graph_file(self._database_url())
+        except RoadsError:
+            return None  # no roads for this database: the rescue panel says how to add them
+
+        def read(progress: Any) -> tuple[RoadArrays, str]:
+            from gis.roads import load_road_arrays
+
+            return load_road_arrays(graph_file), str(graph_file)
+
+        return self._start_roads(read, quiet_errors=True)
+
     def load_roads(self, path: str) -> Worker:
-        """Load an OSM road file in the background (cached by gis.roads) and draw it."""
-        epsg = self.canvas.renderer.data.epsg if self.canvas.renderer else 32651
+        """Import an OSM road file in the background (cached by gis.roads), link the graph to
+        this database so the next start loads it from the cache, draw it and route on it."""
+        url = self._database_url()
 
-        def job(progress, cancelled):
+        def read(progress: Any) -> tuple[RoadArrays, str]:
+            from gis.roads import import_roads, link_graph_to_db
+
+            arrays, cache = import_roads(path, progress=progress)
+            link_graph_to_db(url, cache)
+            return arrays, path
+
+        self.statusBar().showMessage(self.tr("Loading road network %s ...") % path, 5000)
+        return self._start_roads(read, quiet_errors=False)
+
+    def use_road_arrays(self, arrays: RoadArrays, source: str = "") -> Worker:
+        """Draw and route on road arrays already in memory (e.g. a synthetic network)."""
+        return self._start_roads(lambda progress: (arrays, source), quiet_errors=False)
+
+    def _start_roads(self, read: Any, *, quiet_errors: bool) -> Worker:
+        renderer = self.canvas.renderer
+        epsg = renderer.data.epsg if renderer else 32651
+        registry = self.registry_model.registry
+        config = self.config
+
+        def job(progress: Any, cancelled: Any) -> tuple[RoadSegments, RoutingEngine | None, str]:
             from app.map.data import road_segments_from_arrays
-            from gis.roads import import_roads
+            from gis.routing import RoutingEngine
 
-            arrays, _cache = import_roads(path, progress=progress)
-            return road_segments_from_arrays(arrays, epsg)
+            arrays, source = read(progress)
+            segments = road_segments_from_arrays(arrays, epsg)
+            engine = None
+            if registry is not None and registry.stations is not None and len(
+                    registry.stations):
+                engine = RoutingEngine(arrays, stations=registry.stations,
+                                       elevators=registry.elevators, config=config)
+            return segments, engine, source
 
         worker = Worker(job)
         worker.signals.finished.connect(self._on_roads)
-        worker.signals.failed.connect(lambda exc, details: show_error(self, exc, details))
+        worker.signals.failed.connect(
+            self._on_roads_failed_quietly if quiet_errors else
+            (lambda exc, details: show_error(self, exc, details)))
         self._road_worker = worker
-        self.statusBar().showMessage(self.tr("Loading road network %s ...") % path, 5000)
         return start(worker)
 
-    def _on_roads(self, segments: object) -> None:
+    def _on_roads_failed_quietly(self, exc: BaseException, details: str) -> None:
+        if not isinstance(exc, LiftGuardError):
+            show_error(self, exc, details)
+            return
+        self.statusBar().showMessage(self.tr("Road network not loaded: %s") % exc, 15000)
+
+    def _on_roads(self, result: tuple[RoadSegments, RoutingEngine | None, str]) -> None:
+        segments, engine, source = result
         renderer = self.canvas.renderer
         if renderer is None:
             return
-        renderer.data.roads = segments  # type: ignore[assignment]
-        renderer._static.pop("roads", None)
+        renderer.set_roads(segments)
+        self.road_segments = segments
+        self.engine = engine
+        self.planning.set_context(renderer.data.registry, engine, self.config)
+        label = segments.label or source
+        self.rescue.set_engine(engine, today=self.config.today if self.config else None,
+                               label=label)
         self.canvas.update()
+        self.statusBar().showMessage(self.tr("Road network loaded: %s") % label, 8000)
         self.roads_loaded.emit()
 
     def _choose_roads(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Road network"), "", self.tr("OpenStreetMap (*.osm *.osm.pbf *.xml)"))
         if path:
-            self.settings.set_value(ROADS_KEY, path)
             self.load_roads(path)
+
+    # ---------------------------------------------------------------- rescue
+    def plan_rescue(self, row: int) -> Worker | None:
+        """List the 5 fastest stations for elevator ``row`` and draw their routes."""
+        renderer = self.canvas.renderer
+        if renderer is None or row < 0 or row >= renderer.data.n:
+            self.statusBar().showMessage(self.tr("Select an elevator first"), 5000)
+            return None
+        self.docks["rescue"].show()
+        self.docks["rescue"].raise_()
+        return self.rescue.plan(renderer.data.registry.elevators.iloc[row])
+
+    def _show_routes(self, routes: list) -> None:
+        if not routes:
+            self.canvas.clear_overlay(ROUTE_OVERLAY)
+            self.canvas.clear_overlay(RESCUE_STATIONS_OVERLAY)
+            return
+        if self.canvas.renderer is None:
+            return
+        self.canvas.set_lines(ROUTE_OVERLAY, routes, ROUTE_STYLE)
+        starts = np.array([r[0] for r in routes], dtype=float)
+        self.canvas.set_overlay(RESCUE_STATIONS_OVERLAY, starts[:, 0], starts[:, 1],
+                                RESCUE_STATION_STYLE)
+        points = np.array([p for r in routes for p in r], dtype=float)
+        self.canvas.zoom_to_lonlat(points[:, 0], points[:, 1])
+
+    def _on_rescue_failed(self, exc: BaseException, details: str) -> None:
+        if isinstance(exc, LiftGuardError):
+            return  # the rescue panel shows the plain message (off network, unreachable...)
+        show_error(self, exc, details)
+
+    # -------------------------------------------------------------- planning
+    def _show_gaps(self, gaps: object) -> None:
+        self._show_points(GAP_OVERLAY, gaps, GAP_STYLE)
+
+    def _show_candidates(self, sites: object) -> None:
+        self._show_points(CANDIDATE_OVERLAY, sites, CANDIDATE_STYLE)
+
+    def _show_points(self, name: str, frame: object, style: PointStyle) -> None:
+        if frame is None or self.canvas.renderer is None:
+            self.canvas.clear_overlay(name)
+            return
+        self.canvas.set_overlay(name, frame["lon"].to_numpy(float),  # type: ignore[index]
+                                frame["lat"].to_numpy(float), style)  # type: ignore[index]
 
     # ---------------------------------------------------------------- export
     def export_map_image(self, path: str) -> None:
@@ -375,6 +539,9 @@ class MainWindow(QMainWindow):
 
     def _on_frame(self, ms: float) -> None:
         self.frame_label.setText(self.tr("frame %s ms") % f"{ms:.0f}")
+        pending, self._after_first_frame = self._after_first_frame, []
+        for job in pending:
+            job()
         if self._bench:
             print(f"LIFTGUARD_FIRST_MAP_FRAME {time.time():.3f} {ms:.1f}", flush=True)
             sys.stdout.flush()
@@ -400,6 +567,7 @@ class MainWindow(QMainWindow):
                 self.tr("The elevator found is hidden by the current filter"), 8000)
 
     def _on_selected(self, row: int) -> None:
+        self.rescue_action.setEnabled(row >= 0)
         if row >= 0:
             self.docks["inspector"].raise_()
 

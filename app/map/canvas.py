@@ -37,6 +37,7 @@ from app.map.overlays import (
 from app.map.renderer import MapRenderer
 from app.map.transform import ViewTransform
 from app.models.map_model import LayerModel, MapModel
+from gis.crs import project
 from gis.errors import ConfigError
 
 PICK_RADIUS_PX = 6.0
@@ -169,6 +170,21 @@ class MapCanvas(QWidget):
             return
         cx, cy = float(np.mean(x[ok])), float(np.mean(y[ok]))
         half = max(min_span_m / 2, float(np.ptp(x[ok])) / 2, float(np.ptp(y[ok])) / 2)
+        self.set_transform(ViewTransform.fit((cx - half, cy - half, cx + half, cy + half),
+                                             self.width(), self.height()), moving=False)
+
+    def zoom_to_lonlat(self, lon: np.ndarray, lat: np.ndarray, *,
+                       min_span_m: float = 800.0) -> None:
+        """Fit WGS84 points (e.g. rescue routes) with a margin."""
+        if self.renderer is None or len(lon) == 0:
+            return
+        x, y = project(np.asarray(lon, float), np.asarray(lat, float), self.renderer.data.epsg)
+        ok = np.isfinite(x) & np.isfinite(y)
+        if not ok.any():
+            return
+        x, y = x[ok], y[ok]
+        cx, cy = (x.min() + x.max()) / 2, (y.min() + y.max()) / 2
+        half = max(min_span_m, float(np.ptp(x)), float(np.ptp(y))) * 0.55
         self.set_transform(ViewTransform.fit((cx - half, cy - half, cx + half, cy + half),
                                              self.width(), self.height()), moving=False)
 

@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,10 +23,17 @@ from gis.registry import ELEVATOR_COLUMNS, ENGLISH_TO_CHINESE
 
 
 class InspectorPanel(QWidget):
+    #: The user asked to plan a rescue for this elevator row ("Plan rescue" button).
+    plan_rescue = Signal(int)
+
     def __init__(self, model: MapModel, renderer: Callable[[], MapRenderer | None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._renderer = renderer
+        self._row = -1
+        self.rescue_button = QPushButton(self.tr("Plan rescue (R)"))
+        self.rescue_button.setEnabled(False)
+        self.rescue_button.clicked.connect(lambda: self.plan_rescue.emit(self._row))
         self.heading = QLabel(self.tr("Click an elevator on the map"))
         self.heading.setWordWrap(True)
         self.table = QTableWidget(0, 2)
@@ -33,12 +42,15 @@ class InspectorPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.rescue_button)
         layout.addWidget(self.table)
         model.selection_changed.connect(self.show_row)
 
     def show_row(self, row: int) -> None:
         renderer = self._renderer()
         self.table.setRowCount(0)
+        self._row = row if renderer is not None else -1
+        self.rescue_button.setEnabled(self._row >= 0)
         if renderer is None or row < 0:
             self.heading.setText(self.tr("Click an elevator on the map"))
             return

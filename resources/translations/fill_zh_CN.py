@@ -80,6 +80,30 @@ ZH = {
     "Registration code, rescue code or address": "注册代码、救援码或地址",
     "No registry loaded": "未载入登记数据", "Nothing found for \"%s\"": "未找到“%s”",
     "%s found (%s ms)": "找到 %s 条(%s 毫秒)",
+    # district planning panel (app/panels/planning.py)
+    "Compute coverage": "计算覆盖", "Show gap layer on map": "在地图上显示缺口图层",
+    "Site new stations": "选址新站点", "Load a registry and a road graph, then compute.": "请先载入登记数据和路网,再计算。",
+    "Pick": "序号", "Site": "站址", "Newly covered": "新增覆盖", "Cumulative": "累计",
+    "Limit": "时限", "Time of day": "时段", "Stations": "站点", "New stations": "新站点数",
+    "No road graph: targets and ledgers only. Import roads for coverage and siting.": "无路网:仅显示目标和台账。导入路网后可计算覆盖和选址。",
+    "%1 of %2 elevators beyond %3 min": "%2 部电梯中有 %1 部超过 %3 分钟",
+    "No gap elevator can be covered by a new station.": "新站点无法覆盖任何缺口电梯。",
+    "%1 new station(s) cover %2 of %3 gap elevators": "%1 个新站点覆盖 %3 部缺口电梯中的 %2 部",
+    # rescue planning (app/panels/rescue.py, main window)
+    "Plan rescue (R)": "规划救援 (R)", "Rescue": "救援", "District planning": "区域规划",
+    "Plan &rescue for the selected elevator": "为所选电梯规划救援(&R)",
+    "District &planning panel": "区域规划面板(&P)",
+    "Road network not loaded: %s": "路网未载入:%s", "Road network loaded: %s": "路网已载入:%s",
+    "Select an elevator first": "请先选择一部电梯", "Clear routes": "清除路线",
+    "now": "当前时间", "08:00 morning peak": "08:00 早高峰", "17:30 evening peak": "17:30 晚高峰",
+    "03:00 night": "03:00 夜间", "free flow": "畅通", "Station": "站点", "Kind": "类型",
+    "ETA min": "到达(分钟)", "Distance km": "距离(公里)", "Meets limit": "满足时限", "Reason": "原因",
+    "No road network is loaded, so rescue routes cannot be planned. Use File > Load road network (OSM)... or run `liftguard roads import FILE.osm --db DB` (or `liftguard roads synth --db DB` for the SYNTHETIC demo network); a graph linked to the database is loaded at start.": "未载入路网,无法规划救援路线。请使用 文件 > 载入路网(OSM)...,或运行 `liftguard roads import FILE.osm --db DB`(演示用合成路网:`liftguard roads synth --db DB`);与数据库关联的路网会在启动时自动载入。",
+    "Road network %s: %s nodes. Select an elevator and press R (Plan rescue).": "路网 %s:%s 个节点。选择一部电梯后按 R(规划救援)。",
+    "Cannot plan a rescue for %s: no road network is loaded. Use File > Load road network (OSM)...": "无法为 %s 规划救援:未载入路网。请使用 文件 > 载入路网(OSM)...",
+    "Planning rescue for elevator %s ...": "正在为电梯 %s 规划救援...",
+    "No rescue plan: %s": "无救援方案:%s", "NO": "否",
+    "Elevator %s at %s: fastest %s in %s min (limit %s min); fastest route in red.": "电梯 %s,%s:最快 %s,%s 分钟(时限 %s 分钟);最快路线以红色显示。",
 }
 
 

@@ -218,53 +218,59 @@
 <context>
     <name>InspectorPanel</name>
     <message>
-        <location filename="../../app/panels/inspector.py" line="28" />
-        <location filename="../../app/panels/inspector.py" line="43" />
+        <location filename="../../app/panels/inspector.py" line="34" />
+        <source>Plan rescue (R)</source>
+        <extracomment>The user asked to plan a rescue for this elevator row ("Plan rescue" button).</extracomment>
+        <translation>规划救援 (R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/inspector.py" line="37" />
+        <location filename="../../app/panels/inspector.py" line="55" />
         <source>Click an elevator on the map</source>
         <translation>在地图上点击一部电梯</translation>
     </message>
     <message>
-        <location filename="../../app/panels/inspector.py" line="31" />
+        <location filename="../../app/panels/inspector.py" line="40" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../app/panels/inspector.py" line="31" />
+        <location filename="../../app/panels/inspector.py" line="40" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../app/panels/inspector.py" line="48" />
+        <location filename="../../app/panels/inspector.py" line="60" />
         <source>Elevator %s</source>
         <translation>电梯 %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/inspector.py" line="51" />
+        <location filename="../../app/panels/inspector.py" line="63" />
         <source>Years in use</source>
         <translation>使用年限</translation>
     </message>
     <message>
-        <location filename="../../app/panels/inspector.py" line="52" />
+        <location filename="../../app/panels/inspector.py" line="64" />
         <source>Retrofit stage overdue</source>
         <translation>改造阶段超期</translation>
     </message>
     <message>
-        <location filename="../../app/panels/inspector.py" line="53" />
+        <location filename="../../app/panels/inspector.py" line="65" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/panels/inspector.py" line="53" />
+        <location filename="../../app/panels/inspector.py" line="65" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/panels/inspector.py" line="55" />
+        <location filename="../../app/panels/inspector.py" line="67" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/panels/inspector.py" line="55" />
+        <location filename="../../app/panels/inspector.py" line="67" />
         <source>outside every district boundary</source>
         <translation>不在任何区界内</translation>
     </message>
@@ -355,12 +361,12 @@
         <translation>阶段超期(外圈)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/legend.py" line="66" />
+        <location filename="../../app/panels/legend.py" line="67" />
         <source>%s of %s elevators shown</source>
         <translation>显示 %s / %s 部电梯</translation>
     </message>
     <message>
-        <location filename="../../app/panels/legend.py" line="69" />
+        <location filename="../../app/panels/legend.py" line="70" />
         <source>counts are districts</source>
         <translation>计数为区的个数</translation>
     </message>
@@ -368,250 +374,479 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="75" />
+        <location filename="../../app/main_window.py" line="98" />
         <source>LiftGuard - elevator emergency command</source>
-        <extracomment>Set to any value to print a line and quit once the first map frame is painted (startup benchmark, bench/bench_map.py).</extracomment>
+        <extracomment>Set to any value to print a line and quit once the first map frame is painted (startup benchmark, bench/bench_map.py). Map overlay names and styles.</extracomment>
         <translation>LiftGuard - 电梯应急指挥</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="108" />
+        <location filename="../../app/main_window.py" line="133" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="109" />
+        <location filename="../../app/main_window.py" line="134" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="110" />
+        <location filename="../../app/main_window.py" line="135" />
         <source>Find elevator</source>
         <translation>查找电梯</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="111" />
+        <location filename="../../app/main_window.py" line="136" />
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="112" />
+        <location filename="../../app/main_window.py" line="137" />
         <source>Inspector</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="113" />
+        <location filename="../../app/main_window.py" line="138" />
+        <source>Rescue</source>
+        <translation>救援</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="139" />
         <source>Districts</source>
         <translation>各区</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="138" />
+        <location filename="../../app/main_window.py" line="140" />
+        <source>District planning</source>
+        <translation>区域规划</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="173" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="139" />
+        <location filename="../../app/main_window.py" line="174" />
         <source>&amp;Reload database</source>
         <translation>重新载入数据库(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="143" />
+        <location filename="../../app/main_window.py" line="178" />
         <source>Load &amp;road network (OSM)...</source>
         <translation>载入路网(OSM)(&amp;R)...</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="146" />
+        <location filename="../../app/main_window.py" line="181" />
         <source>&amp;Export map image...</source>
         <translation>导出地图图片(&amp;E)...</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="151" />
+        <location filename="../../app/main_window.py" line="186" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="157" />
+        <location filename="../../app/main_window.py" line="192" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="158" />
+        <location filename="../../app/main_window.py" line="193" />
         <source>Map views</source>
         <translation>地图视图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="163" />
+        <location filename="../../app/main_window.py" line="198" />
         <source>Age</source>
         <translation>使用年限</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="163" />
+        <location filename="../../app/main_window.py" line="198" />
         <source>Risk class</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="163" />
+        <location filename="../../app/main_window.py" line="198" />
         <source>IoT</source>
         <translation>物联网</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="164" />
+        <location filename="../../app/main_window.py" line="199" />
         <source>Retrofit</source>
         <translation>改造</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="164" />
+        <location filename="../../app/main_window.py" line="199" />
         <source>Districts: 15+ share</source>
         <translation>各区:15年以上占比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="165" />
+        <location filename="../../app/main_window.py" line="200" />
         <source>Districts: IoT vs target</source>
         <translation>各区:物联网覆盖与目标</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="166" />
+        <location filename="../../app/main_window.py" line="201" />
         <source>Districts: Class I/II</source>
         <translation>各区:一类/二类风险</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="179" />
+        <location filename="../../app/main_window.py" line="214" />
         <source>Zoom to &amp;full extent</source>
         <translation>全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="185" />
+        <location filename="../../app/main_window.py" line="220" />
         <source>&amp;Find elevator</source>
         <translation>查找电梯(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="190" />
+        <location filename="../../app/main_window.py" line="224" />
+        <source>Plan &amp;rescue for the selected elevator</source>
+        <translation>为所选电梯规划救援(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="233" />
+        <source>District &amp;planning panel</source>
+        <translation>区域规划面板(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="235" />
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="193" />
+        <location filename="../../app/main_window.py" line="238" />
         <source>&amp;Language (after restart)</source>
         <translation>语言(重启后生效)(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="195" />
+        <location filename="../../app/main_window.py" line="240" />
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="247" />
+        <location filename="../../app/main_window.py" line="298" />
         <source>Opening the database; on first run a SYNTHETIC demo registry of Shanghai (304,634 elevators) is created...</source>
         <translation>正在打开数据库;首次运行时将生成上海的合成(SYNTHETIC)演示登记数据(304,634 部电梯)……</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="249" />
+        <location filename="../../app/main_window.py" line="300" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="250" />
+        <location filename="../../app/main_window.py" line="301" />
         <source>LiftGuard</source>
         <translation>LiftGuard</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="271" />
+        <location filename="../../app/main_window.py" line="322" />
         <source>Cancelled: no registry was created. Generate one with `liftguard generate` or import elevators.</source>
         <translation>已取消:未生成登记数据。请用 `liftguard generate` 生成或导入电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="296" />
+        <location filename="../../app/main_window.py" line="356" />
         <source>Cancelled: nothing was written.</source>
         <translation>已取消:未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="298" />
+        <location filename="../../app/main_window.py" line="358" />
         <source>The database could not be opened: %s</source>
         <translation>无法打开数据库:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="299" />
+        <location filename="../../app/main_window.py" line="359" />
         <source>No map: the database could not be opened.</source>
         <translation>无地图:无法打开数据库。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="318" />
+        <location filename="../../app/main_window.py" line="398" />
         <source>Loading road network %s ...</source>
         <translation>正在载入路网 %s ……</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="332" />
+        <location filename="../../app/main_window.py" line="436" />
+        <source>Road network not loaded: %s</source>
+        <translation>路网未载入:%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="451" />
+        <source>Road network loaded: %s</source>
+        <translation>路网已载入:%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="456" />
         <source>Road network</source>
         <translation>路网</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="332" />
+        <location filename="../../app/main_window.py" line="456" />
         <source>OpenStreetMap (*.osm *.osm.pbf *.xml)</source>
         <translation>OpenStreetMap (*.osm *.osm.pbf *.xml)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="353" />
+        <location filename="../../app/main_window.py" line="465" />
+        <source>Select an elevator first</source>
+        <translation>请先选择一部电梯</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="520" />
         <source>Export map image</source>
         <translation>导出地图图片</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="354" />
+        <location filename="../../app/main_window.py" line="521" />
         <source>PNG image (*.png);;JPEG image (*.jpg)</source>
         <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="362" />
+        <location filename="../../app/main_window.py" line="529" />
         <source>Map image written to %s</source>
         <translation>地图图片已写入 %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="375" />
+        <location filename="../../app/main_window.py" line="542" />
         <source>frame %s ms</source>
         <translation>帧 %s 毫秒</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="398" />
+        <location filename="../../app/main_window.py" line="568" />
         <source>The elevator found is hidden by the current filter</source>
         <translation>找到的电梯被当前筛选条件隐藏</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="412" />
+        <location filename="../../app/main_window.py" line="583" />
         <source>The language changes when LiftGuard is started again.</source>
         <translation>语言将在重新启动 LiftGuard 后更改。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="423" />
+        <location filename="../../app/main_window.py" line="594" />
         <source>This registry holds no elevators. Import elevators (liftguard import) or generate the demo (liftguard generate).</source>
         <translation>此登记数据中没有电梯。请导入电梯(liftguard import)或生成演示数据(liftguard generate)。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="426" />
+        <location filename="../../app/main_window.py" line="597" />
         <source>No elevator matches the filter. Reset the filters to see all %s elevators.</source>
         <translation>没有符合筛选条件的电梯。重置筛选可查看全部 %s 部电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="429" />
+        <location filename="../../app/main_window.py" line="600" />
         <source>%s elevators have no coordinates and are not drawn.</source>
         <translation>%s 部电梯没有坐标,未绘制。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="432" />
+        <location filename="../../app/main_window.py" line="603" />
         <source>%s elevators lie outside every district boundary.</source>
         <translation>%s 部电梯不在任何区界内。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="439" />
+        <location filename="../../app/main_window.py" line="610" />
         <source>No registry loaded.</source>
         <translation>未载入登记数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="443" />
+        <location filename="../../app/main_window.py" line="614" />
         <source>Registry</source>
         <translation>登记数据</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window.py" line="446" />
+        <location filename="../../app/main_window.py" line="617" />
         <source>%n elevator(s)</source>
         <translation><numerusform>%n 部电梯</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>PlanningPanel</name>
+    <message>
+        <location filename="../../app/panels/planning.py" line="91" />
+        <source>Compute coverage</source>
+        <extracomment>Columns of the figures table: (key in the merged frame, header).</extracomment>
+        <translation>计算覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="92" />
+        <source>Show gap layer on map</source>
+        <translation>在地图上显示缺口图层</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="96" />
+        <source>Site new stations</source>
+        <translation>选址新站点</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="98" />
+        <source>Load a registry and a road graph, then compute.</source>
+        <translation>请先载入登记数据和路网,再计算。</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="107" />
+        <source>Pick</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="107" />
+        <source>Site</source>
+        <translation>站址</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="108" />
+        <source>Newly covered</source>
+        <translation>新增覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="108" />
+        <source>Cumulative</source>
+        <translation>累计</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="112" />
+        <source>Limit</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="113" />
+        <source>Time of day</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="117" />
+        <source>Stations</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="122" />
+        <source>New stations</source>
+        <translation>新站点数</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="155" />
+        <source>No road graph: targets and ledgers only. Import roads for coverage and siting.</source>
+        <translation>无路网:仅显示目标和台账。导入路网后可计算覆盖和选址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="256" />
+        <source>%1 of %2 elevators beyond %3 min</source>
+        <translation>%2 部电梯中有 %1 部超过 %3 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="273" />
+        <source>No gap elevator can be covered by a new station.</source>
+        <translation>新站点无法覆盖任何缺口电梯。</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/planning.py" line="282" />
+        <source>%1 new station(s) cover %2 of %3 gap elevators</source>
+        <translation>%1 个新站点覆盖 %3 部缺口电梯中的 %2 部</translation>
+    </message>
+</context>
+<context>
+    <name>RescuePanel</name>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="76" />
+        <source>Clear routes</source>
+        <translation>清除路线</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="79" />
+        <source>Time of day</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="115" />
+        <source>Road network %s: %s nodes. Select an elevator and press R (Plan rescue).</source>
+        <translation>路网 %s:%s 个节点。选择一部电梯后按 R(规划救援)。</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="137" />
+        <source>Cannot plan a rescue for %s: no road network is loaded. Use File &gt; Load road network (OSM)...</source>
+        <translation>无法为 %s 规划救援:未载入路网。请使用 文件 &gt; 载入路网(OSM)...</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="148" />
+        <source>Planning rescue for elevator %s ...</source>
+        <translation>正在为电梯 %s 规划救援...</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="161" />
+        <source>No rescue plan: %s</source>
+        <translation>无救援方案:%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="172" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="173" />
+        <source>NO</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="75" />
+        <location filename="../../app/panels/rescue.py" line="182" />
+        <source>free flow</source>
+        <translation>畅通</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="73" />
+        <source>now</source>
+        <extracomment>Hour of each time-of-day choice (None: now; -1: free flow); labels in ``_time_labels``. The options of the last plan (list of RescueOption), empty when cleared. Routes to draw: list of [(lon, lat), ...], fastest first; an empty list clears them.</extracomment>
+        <translation>当前时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="73" />
+        <source>08:00 morning peak</source>
+        <translation>08:00 早高峰</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="74" />
+        <source>17:30 evening peak</source>
+        <translation>17:30 晚高峰</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="74" />
+        <source>03:00 night</source>
+        <translation>03:00 夜间</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="84" />
+        <source>Station</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="84" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="84" />
+        <source>ETA min</source>
+        <translation>到达(分钟)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="84" />
+        <source>Distance km</source>
+        <translation>距离(公里)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="85" />
+        <source>Meets limit</source>
+        <translation>满足时限</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="85" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="109" />
+        <source>No road network is loaded, so rescue routes cannot be planned. Use File &gt; Load road network (OSM)... or run `liftguard roads import FILE.osm --db DB` (or `liftguard roads synth --db DB` for the SYNTHETIC demo network); a graph linked to the database is loaded at start.</source>
+        <translation>未载入路网,无法规划救援路线。请使用 文件 &gt; 载入路网(OSM)...,或运行 `liftguard roads import FILE.osm --db DB`(演示用合成路网:`liftguard roads synth --db DB`);与数据库关联的路网会在启动时自动载入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/rescue.py" line="185" />
+        <source>Elevator %s at %s: fastest %s in %s min (limit %s min); fastest route in red.</source>
+        <translation>电梯 %s,%s:最快 %s,%s 分钟(时限 %s 分钟);最快路线以红色显示。</translation>
     </message>
 </context>
 <context>
