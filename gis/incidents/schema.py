@@ -21,7 +21,13 @@ incident_events    append-only: ``event_id`` (global order), ``incident_id`` + `
                    workstation, note, ``data`` (JSON text)
 agency_status      per incident and agency (maintainer, 119, 110, property): status, the
                    station and ETA, and the time each status was reached
+crew_assignments   one row per committed crew (``station_id`` primary key): the second
+                   workstation committing the same crew fails, atomically, on both back ends
 =================  ==========================================================================
+
+``incidents.claimed_by`` / ``claimed_workstation`` / ``claimed_at_s`` name the operator who took
+the incident. These tables are part of the store's schema version and are created and upgraded
+by its migrations (:mod:`gis.store.migrate`).
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from sqlalchemy import (
 )
 
 #: Bump when these tables change (stored in ``incident_schema_info``).
-INCIDENT_SCHEMA_VERSION = 1
+INCIDENT_SCHEMA_VERSION = 2
 
 _ID = BigInteger().with_variant(Integer, "sqlite")  # INTEGER PRIMARY KEY = SQLite rowid
 _TIME = Float(precision=53)
@@ -89,6 +95,9 @@ incidents = Table(
     Column("closed_at_s", _TIME, nullable=True),
     Column("updated_at_s", _TIME, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    Column("claimed_by", String, nullable=True),
+    Column("claimed_workstation", String, nullable=True),
+    Column("claimed_at_s", _TIME, nullable=True),
 )
 Index("ix_incidents_state", incidents.c.state)
 Index("ix_incidents_reported", incidents.c.reported_at_s)
@@ -110,6 +119,17 @@ incident_events = Table(
     UniqueConstraint("incident_id", "seq", name="uq_incident_events_seq"),
 )
 Index("ix_incident_events_at", incident_events.c.at_s)
+Index("ix_incident_events_operator", incident_events.c.operator, incident_events.c.event_id)
+
+crew_assignments = Table(
+    "crew_assignments", metadata,
+    Column("station_id", String, primary_key=True),
+    Column("incident_id", _ID, ForeignKey("incidents.incident_id"), nullable=False),
+    Column("operator", String, nullable=False),
+    Column("workstation", String, nullable=False),
+    Column("assigned_at_s", _TIME, nullable=False),
+)
+Index("ix_crew_assignments_incident", crew_assignments.c.incident_id)
 
 alarms = Table(
     "alarms", metadata,
@@ -149,26 +169,27 @@ agency_status = Table(
 
 
 def create_incident_tables(engine: Engine) -> None:
-    """Create the incident tables if missing (idempotent) and record their version.
+    """Make sure the incident tables exist at the current version.
+
+    A store opened with :func:`gis.store.open_store` has them already; a bare engine on an
+    empty database gets the whole schema from the migrations.
 
     Raises
     ------
     gis.errors.StoreError
-        The database holds incident tables of another version.
+        The database holds an older (or newer) schema: ``liftguard db init`` upgrades it.
     """
     from sqlalchemy import select
 
     from gis.errors import StoreError
+    from gis.store.migrate import check_current
 
     with engine.begin() as conn:
-        metadata.create_all(conn, checkfirst=True)
+        check_current(conn, where=engine.url.render_as_string(hide_password=True))
         t = incident_schema_info
         found = conn.execute(select(t.c.value).where(t.c.key == "version")).scalar_one_or_none()
-        if found is None:
-            conn.execute(t.insert(), [{"key": "version", "value": str(INCIDENT_SCHEMA_VERSION)}])
-        elif found != str(INCIDENT_SCHEMA_VERSION):
+        if found != str(INCIDENT_SCHEMA_VERSION):
             raise StoreError(
                 f"the incident tables are version {found}, this LiftGuard needs "
-                f"{INCIDENT_SCHEMA_VERSION}; upgrade the database (liftguard db init on a copy) "
-                "or use a matching LiftGuard"
-            )
+                f"{INCIDENT_SCHEMA_VERSION}; run `liftguard db init --db URL` to upgrade the "
+                "database in place")

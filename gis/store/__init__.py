@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from gis.errors import Cancelled, StoreError
 from gis.store.schema import SCHEMA_VERSION
-from gis.store.store import Store, init_store, open_store
+from gis.store.store import Store, init_store, open_store, schema_status, upgrade_store
 from gis.store.url import DB_ENV_VAR, default_db_url
 
 __all__ = [
@@ -23,4 +23,6 @@ __all__ = [
     "default_db_url",
     "init_store",
     "open_store",
+    "schema_status",
+    "upgrade_store",
 ]

@@ -18,6 +18,10 @@ Categories are stored as their text value, booleans as booleans (0/1 on SQLite),
 stations get a generated ``geom geometry(Point,4326)`` column from lon/lat and districts a
 generated ``geom geometry(MultiPolygon,4326)`` from the WKB, each with a GiST index, so the
 geometry is always written in the same statement as the row it belongs to.
+
+The incident tables (:mod:`gis.incidents.schema`) belong to the same schema version. Schemas
+are created and upgraded by the migrations of :mod:`gis.store.migrate`; these tables are the
+head revision (a test checks that the migrations produce exactly them).
 """
 
 from __future__ import annotations
@@ -39,14 +43,10 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
-    inspect,
-    select,
 )
 
-from gis.errors import StoreError
-
 #: Bump when the schema changes; a database of another version is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _ROW_ID = BigInteger().with_variant(Integer, "sqlite")  # INTEGER PRIMARY KEY = SQLite rowid
 
@@ -171,43 +171,27 @@ def elevator_indexes_suspended(conn: Connection) -> Iterator[None]:
 
 
 def ensure_schema(conn: Connection, *, where: str) -> None:
-    """Create the schema in an empty database, or check the version of an existing one.
+    """Create the schema in an empty database, or check that an existing one is current.
 
-    ``where`` is the (masked) URL used in messages. Runs inside the caller's transaction.
+    ``where`` is the (masked) URL used in messages. Runs inside the caller's transaction. An
+    older schema is refused with a message naming ``liftguard db init`` (which upgrades it in
+    place, see :mod:`gis.store.migrate`).
     """
-    names = set(inspect(conn).get_table_names())
-    if store_info.name in names:
-        found = conn.execute(
-            select(store_info.c.value).where(store_info.c.key == "schema_version")
-        ).scalar_one_or_none()
-        if found != str(SCHEMA_VERSION):
-            raise StoreError(
-                f"the database {where} has LiftGuard schema version {found or 'unknown'}, "
-                f"this version of LiftGuard needs {SCHEMA_VERSION}; run `liftguard db init "
-                f"--db URL` to recreate it (its data is deleted) or use another database"
-            )
-        return
-    ours = names & set(metadata.tables)
-    if ours:
-        raise StoreError(
-            f"the database {where} has tables {', '.join(sorted(ours))} but no LiftGuard "
-            "schema version; run `liftguard db init --db URL` to recreate them or use another "
-            "database"
-        )
-    create_schema(conn)
+    from gis.store.migrate import check_current
+
+    check_current(conn, where=where)
 
 
 def create_schema(conn: Connection) -> None:
-    """Create every table (and on PostgreSQL the PostGIS columns) and record the version."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(_PG_GEOMETRY[0])
-    metadata.create_all(conn)
-    if conn.dialect.name == "postgresql":
-        for statement in _PG_GEOMETRY[1:]:
-            conn.exec_driver_sql(statement)
-    conn.execute(store_info.insert(), [{"key": "schema_version", "value": str(SCHEMA_VERSION)}])
+    """Create every table (and on PostgreSQL the PostGIS columns and the event trigger) by
+    running the migrations from the start, which records the revision and the version."""
+    from gis.store.migrate import upgrade_connection
+
+    upgrade_connection(conn)
 
 
 def drop_schema(conn: Connection) -> None:
     """Drop every LiftGuard table that exists (any version); other tables are left alone."""
-    metadata.drop_all(conn, checkfirst=True)
+    from gis.store.migrate import drop_all
+
+    drop_all(conn)

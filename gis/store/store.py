@@ -7,6 +7,7 @@ version are :class:`gis.errors.StoreError` with a message that says what to do.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -38,6 +39,10 @@ from gis.store.url import default_db_url, describe_db_error, make_engine, masked
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from gis.store.migrate import SchemaState
+
+log = logging.getLogger("liftguard.store")
+
 #: Share of ``save_registry`` progress spent on elevators (the rest: the small tables).
 _ELEVATOR_SHARE = 0.95
 
@@ -65,7 +70,8 @@ def open_store(url: str | None = None) -> Store:
 def init_store(url: str | None = None) -> Store:
     """Drop every LiftGuard table at ``url`` (any schema version) and create the current schema.
 
-    Meant for ``liftguard db init``: it deletes the stored registry, in one transaction.
+    For a fresh start (``liftguard db init --recreate``, tests): it deletes the stored
+    registry and every incident, in one transaction. :func:`upgrade_store` keeps the data.
     """
     parsed = parse_db_url(url if url is not None else default_db_url())
     store = Store(parsed)
@@ -77,6 +83,57 @@ def init_store(url: str | None = None) -> Store:
         store.close()
         raise
     return store
+
+
+def upgrade_store(url: str | None = None) -> tuple[SchemaState, SchemaState]:
+    """Create the schema at ``url`` if empty, or upgrade an older one in place (rows kept).
+
+    What ``liftguard db init`` does; one transaction, so a failed upgrade changes nothing.
+    Returns the state before and after (:class:`gis.store.migrate.SchemaState`).
+
+    Raises
+    ------
+    StoreError
+        Unreachable server, wrong login, or a schema made by a newer LiftGuard.
+    """
+    from gis.store.migrate import read_state, upgrade_connection
+
+    parsed = parse_db_url(url if url is not None else default_db_url())
+    with Store(parsed) as store, store._begin() as conn:
+        before = read_state(conn)
+        if before.state != "current":
+            upgrade_connection(conn)
+        after = read_state(conn)
+    log.info("schema of %s: %s -> %s", masked(parsed), before, after)
+    return before, after
+
+
+def schema_status(url: str | None = None) -> dict[str, object]:
+    """What the database at ``url`` holds, without changing it (``liftguard db status``):
+    ``url`` (masked), ``backend``, ``state``, ``version``, ``revision``, ``head_version``,
+    ``postgis`` (version or None), ``live_trigger`` (PostgreSQL notify trigger present) and
+    row counts of the main tables."""
+    from sqlalchemy import inspect, text
+
+    from gis.store.migrate import read_state
+
+    parsed = parse_db_url(url if url is not None else default_db_url())
+    with Store(parsed) as store, store._begin() as conn:
+        state = read_state(conn)
+        names = set(inspect(conn).get_table_names())
+        counts = {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())
+                  for t in ("elevators", "stations", "incidents", "incident_events", "alarms")
+                  if t in names}
+        postgis = trigger = None
+        if store.dialect == "postgresql":
+            postgis = conn.execute(text(
+                "SELECT extversion FROM pg_extension WHERE extname = 'postgis'")).scalar()
+            trigger = bool(conn.execute(text(
+                "SELECT 1 FROM pg_trigger WHERE tgname = 'incident_events_notify'")).scalar())
+    return {"url": masked(parsed), "backend": store.dialect, "state": state.state,
+            "version": state.version, "revision": state.revision,
+            "head_version": state.head_version, "postgis": postgis, "live_trigger": trigger,
+            "counts": counts}
 
 
 class Store:
