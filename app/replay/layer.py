@@ -110,7 +110,7 @@ class ReplayLayer:
         for i in inside.tolist():
             x, y = float(sx[i]), float(sy[i])
             st = str(state.state[i])
-            if st not in ("released", "closed"):
+            if st in ("received", "dispatched", "accepted", "en_route"):  # clock still runs
                 left = float(state.time_left_s[i])
                 text = ("-" if left < 0 else "") + _mmss(abs(left))
                 w = fm.horizontalAdvance(text) + 6
