@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["summary"], self.docks["planning"])
         self.docks["filters"].raise_()
         self.docks["summary"].raise_()
+        # hidden until asked for (View menu): its form would take ~350 px from the map
+        self.docks["planning"].hide()
+        self._docks_sized = False
 
         self.status = QLabel()
         self.cursor_label = QLabel()
@@ -166,6 +169,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._update_status()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._docks_sized:  # the map keeps most of the height
+            self._docks_sized = True
+            self.resizeDocks([self.docks["summary"]], [170], Qt.Orientation.Vertical)
 
     # ------------------------------------------------------------------ menus
     def _build_menus(self) -> None:
@@ -221,6 +230,7 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self._focus_search)
         view_menu.addAction(find)
         self.rescue_action = QAction(self.tr("Plan &rescue for the selected elevator"), self)
+        self.rescue_action.setIconText(self.tr("Plan rescue"))
         self.rescue_action.setShortcut(QKeySequence("R"))
         self.rescue_action.setEnabled(False)
         self.rescue_action.triggered.connect(lambda: self.plan_rescue(self.map_model.selected))
