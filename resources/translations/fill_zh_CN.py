@@ -90,7 +90,7 @@ ZH = {
     "No gap elevator can be covered by a new station.": "新站点无法覆盖任何缺口电梯。",
     "%1 new station(s) cover %2 of %3 gap elevators": "%1 个新站点覆盖 %3 部缺口电梯中的 %2 部",
     # rescue planning (app/panels/rescue.py, main window)
-    "Plan rescue (R)": "规划救援 (R)", "Rescue": "救援", "District planning": "区域规划",
+    "Plan rescue (R)": "规划救援 (R)", "Plan rescue": "规划救援", "Rescue": "救援", "District planning": "区域规划",
     "Plan &rescue for the selected elevator": "为所选电梯规划救援(&R)",
     "District &planning panel": "区域规划面板(&P)",
     "Road network not loaded: %s": "路网未载入:%s", "Road network loaded: %s": "路网已载入:%s",

@@ -374,283 +374,288 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="98" />
+        <location filename="../../app/main_window.py" line="97" />
         <source>LiftGuard - elevator emergency command</source>
         <extracomment>Set to any value to print a line and quit once the first map frame is painted (startup benchmark, bench/bench_map.py). Map overlay names and styles.</extracomment>
         <translation>LiftGuard - 电梯应急指挥</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="133" />
+        <location filename="../../app/main_window.py" line="132" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="134" />
+        <location filename="../../app/main_window.py" line="133" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="135" />
+        <location filename="../../app/main_window.py" line="134" />
         <source>Find elevator</source>
         <translation>查找电梯</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="136" />
+        <location filename="../../app/main_window.py" line="135" />
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="137" />
+        <location filename="../../app/main_window.py" line="136" />
         <source>Inspector</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="138" />
+        <location filename="../../app/main_window.py" line="137" />
         <source>Rescue</source>
         <translation>救援</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="139" />
+        <location filename="../../app/main_window.py" line="138" />
         <source>Districts</source>
         <translation>各区</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="140" />
+        <location filename="../../app/main_window.py" line="139" />
         <source>District planning</source>
         <translation>区域规划</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="173" />
+        <location filename="../../app/main_window.py" line="181" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="174" />
+        <location filename="../../app/main_window.py" line="182" />
         <source>&amp;Reload database</source>
         <translation>重新载入数据库(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="178" />
+        <location filename="../../app/main_window.py" line="186" />
         <source>Load &amp;road network (OSM)...</source>
         <translation>载入路网(OSM)(&amp;R)...</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="181" />
+        <location filename="../../app/main_window.py" line="189" />
         <source>&amp;Export map image...</source>
         <translation>导出地图图片(&amp;E)...</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="186" />
+        <location filename="../../app/main_window.py" line="194" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="192" />
+        <location filename="../../app/main_window.py" line="200" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="193" />
+        <location filename="../../app/main_window.py" line="201" />
         <source>Map views</source>
         <translation>地图视图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="198" />
+        <location filename="../../app/main_window.py" line="206" />
         <source>Age</source>
         <translation>使用年限</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="198" />
+        <location filename="../../app/main_window.py" line="206" />
         <source>Risk class</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="198" />
+        <location filename="../../app/main_window.py" line="206" />
         <source>IoT</source>
         <translation>物联网</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="199" />
+        <location filename="../../app/main_window.py" line="207" />
         <source>Retrofit</source>
         <translation>改造</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="199" />
+        <location filename="../../app/main_window.py" line="207" />
         <source>Districts: 15+ share</source>
         <translation>各区:15年以上占比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="200" />
+        <location filename="../../app/main_window.py" line="208" />
         <source>Districts: IoT vs target</source>
         <translation>各区:物联网覆盖与目标</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="201" />
+        <location filename="../../app/main_window.py" line="209" />
         <source>Districts: Class I/II</source>
         <translation>各区:一类/二类风险</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="214" />
+        <location filename="../../app/main_window.py" line="222" />
         <source>Zoom to &amp;full extent</source>
         <translation>全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="220" />
+        <location filename="../../app/main_window.py" line="228" />
         <source>&amp;Find elevator</source>
         <translation>查找电梯(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="224" />
+        <location filename="../../app/main_window.py" line="232" />
         <source>Plan &amp;rescue for the selected elevator</source>
         <translation>为所选电梯规划救援(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../app/main_window.py" line="233" />
+        <source>Plan rescue</source>
+        <translation>规划救援</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="242" />
         <source>District &amp;planning panel</source>
         <translation>区域规划面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="235" />
+        <location filename="../../app/main_window.py" line="244" />
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="238" />
+        <location filename="../../app/main_window.py" line="247" />
         <source>&amp;Language (after restart)</source>
         <translation>语言(重启后生效)(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="240" />
+        <location filename="../../app/main_window.py" line="249" />
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="298" />
+        <location filename="../../app/main_window.py" line="307" />
         <source>Opening the database; on first run a SYNTHETIC demo registry of Shanghai (304,634 elevators) is created...</source>
         <translation>正在打开数据库;首次运行时将生成上海的合成(SYNTHETIC)演示登记数据(304,634 部电梯)……</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="300" />
+        <location filename="../../app/main_window.py" line="309" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="301" />
+        <location filename="../../app/main_window.py" line="310" />
         <source>LiftGuard</source>
         <translation>LiftGuard</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="322" />
+        <location filename="../../app/main_window.py" line="331" />
         <source>Cancelled: no registry was created. Generate one with `liftguard generate` or import elevators.</source>
         <translation>已取消:未生成登记数据。请用 `liftguard generate` 生成或导入电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="356" />
+        <location filename="../../app/main_window.py" line="365" />
         <source>Cancelled: nothing was written.</source>
         <translation>已取消:未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="358" />
+        <location filename="../../app/main_window.py" line="367" />
         <source>The database could not be opened: %s</source>
         <translation>无法打开数据库:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="359" />
+        <location filename="../../app/main_window.py" line="368" />
         <source>No map: the database could not be opened.</source>
         <translation>无地图:无法打开数据库。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="398" />
+        <location filename="../../app/main_window.py" line="407" />
         <source>Loading road network %s ...</source>
         <translation>正在载入路网 %s ……</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="436" />
+        <location filename="../../app/main_window.py" line="445" />
         <source>Road network not loaded: %s</source>
         <translation>路网未载入:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="451" />
+        <location filename="../../app/main_window.py" line="460" />
         <source>Road network loaded: %s</source>
         <translation>路网已载入:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="456" />
+        <location filename="../../app/main_window.py" line="465" />
         <source>Road network</source>
         <translation>路网</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="456" />
+        <location filename="../../app/main_window.py" line="465" />
         <source>OpenStreetMap (*.osm *.osm.pbf *.xml)</source>
         <translation>OpenStreetMap (*.osm *.osm.pbf *.xml)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="465" />
+        <location filename="../../app/main_window.py" line="474" />
         <source>Select an elevator first</source>
         <translation>请先选择一部电梯</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="520" />
+        <location filename="../../app/main_window.py" line="529" />
         <source>Export map image</source>
         <translation>导出地图图片</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="521" />
+        <location filename="../../app/main_window.py" line="530" />
         <source>PNG image (*.png);;JPEG image (*.jpg)</source>
         <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="529" />
+        <location filename="../../app/main_window.py" line="538" />
         <source>Map image written to %s</source>
         <translation>地图图片已写入 %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="542" />
+        <location filename="../../app/main_window.py" line="551" />
         <source>frame %s ms</source>
         <translation>帧 %s 毫秒</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="568" />
+        <location filename="../../app/main_window.py" line="577" />
         <source>The elevator found is hidden by the current filter</source>
         <translation>找到的电梯被当前筛选条件隐藏</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="583" />
+        <location filename="../../app/main_window.py" line="592" />
         <source>The language changes when LiftGuard is started again.</source>
         <translation>语言将在重新启动 LiftGuard 后更改。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="594" />
+        <location filename="../../app/main_window.py" line="603" />
         <source>This registry holds no elevators. Import elevators (liftguard import) or generate the demo (liftguard generate).</source>
         <translation>此登记数据中没有电梯。请导入电梯(liftguard import)或生成演示数据(liftguard generate)。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="597" />
+        <location filename="../../app/main_window.py" line="606" />
         <source>No elevator matches the filter. Reset the filters to see all %s elevators.</source>
         <translation>没有符合筛选条件的电梯。重置筛选可查看全部 %s 部电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="600" />
+        <location filename="../../app/main_window.py" line="609" />
         <source>%s elevators have no coordinates and are not drawn.</source>
         <translation>%s 部电梯没有坐标,未绘制。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="603" />
+        <location filename="../../app/main_window.py" line="612" />
         <source>%s elevators lie outside every district boundary.</source>
         <translation>%s 部电梯不在任何区界内。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="610" />
+        <location filename="../../app/main_window.py" line="619" />
         <source>No registry loaded.</source>
         <translation>未载入登记数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="614" />
+        <location filename="../../app/main_window.py" line="623" />
         <source>Registry</source>
         <translation>登记数据</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window.py" line="617" />
+        <location filename="../../app/main_window.py" line="626" />
         <source>%n elevator(s)</source>
         <translation><numerusform>%n 部电梯</numerusform></translation>
     </message>
