@@ -539,7 +539,7 @@ def _frames(kept: list[dict[str, Any]], incidents: dict[str, dict[str, Any]]
         ev[c] = pd.to_numeric(ev.get(c), errors="coerce") if c in ev else np.nan
     for c in ("agency", "agency_status", "station_id", "note", "operator", "agencies",
               "station_kind", "unit_id"):
-        ev[c] = ev[c].fillna("").astype(str) if c in ev else ""
+        ev[c] = ev[c].astype(object).where(ev[c].notna(), "").astype(str) if c in ev else ""
     ev["agency"] = np.where(kinds == "escalated", ev["agencies"], ev["agency"])
     ev["text"] = [_event_text(r) for r in ev[["at_s", "incident", "event", "station_id",
                                               "agency", "agency_status", "level",
