@@ -17,7 +17,7 @@ import pandas as pd
 
 from gis.clock import Clock, SystemClock, from_epoch_s, to_epoch_s
 from gis.errors import LiftGuardError, RoutingError
-from gis.incidents import dispatch, lifecycle
+from gis.incidents import claims, dispatch, lifecycle
 from gis.incidents.escalation import (
     EscalationRules,
     clock_frame,
@@ -145,6 +145,21 @@ class CommandCentre:
         if to_state in lifecycle.TERMINAL_STATES:
             self.recommendations.pop(incident_id, None)
         return ev
+
+    # ------------------------------------------------------------------ claims
+
+    def claim(self, incident_id: int, *, take_over: bool = False, note: str = ""
+              ) -> IncidentEvent:
+        """Take the incident for this operator; raises
+        :class:`~gis.incidents.claims.IncidentClaimed` (with the current row) if another
+        operator holds it, unless ``take_over``."""
+        return claims.claim(self.log, incident_id, actor=self.actor, clock=self.clock,
+                            take_over=take_over, note=note)
+
+    def release_claim(self, incident_id: int, *, note: str = "") -> IncidentEvent:
+        """Give the incident back so another operator may take it."""
+        return claims.release_claim(self.log, incident_id, actor=self.actor,
+                                    clock=self.clock, note=note)
 
     # ------------------------------------------------------------------ escalation
 

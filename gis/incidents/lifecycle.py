@@ -17,8 +17,15 @@ from typing import Any
 
 from gis.clock import Clock, to_epoch_s
 from gis.errors import LiftGuardError
-from gis.incidents import schema
-from gis.incidents.log import Actor, IncidentEvent, IncidentLog, append_event, get_incident
+from gis.incidents import claims, schema
+from gis.incidents.log import (
+    Actor,
+    IncidentConflict,
+    IncidentEvent,
+    IncidentLog,
+    append_event,
+    get_incident,
+)
 
 STATES = ("received", "dispatched", "accepted", "en_route", "on_site", "released", "closed",
           "false_alarm", "cancelled")
@@ -50,8 +57,22 @@ AGENCY_STATUS_OF_STATE = {"accepted": "acknowledged", "en_route": "dispatched",
                           "on_site": "on_site", "released": "done", "closed": "done"}
 
 
+#: States in which the incident's crew is no longer committed (``crew_assignments`` freed).
+CREW_FREE_STATES = frozenset({"released", *TERMINAL_STATES})
+
+
 class TransitionError(LiftGuardError):
     """A state change the lifecycle does not allow."""
+
+
+def stale_version(incident: Mapping[str, Any], seen_version: int) -> IncidentConflict:
+    """The loser's error: the screen showed ``seen_version``; carries the current row."""
+    return IncidentConflict(
+        f"incident {incident['incident_id']} was changed meanwhile: it is now "
+        f"{incident['state']} (crew {incident.get('station_id') or 'none'}, taken by "
+        f"{incident.get('claimed_by') or 'nobody'}), version {incident['version']} while your "
+        f"screen showed {seen_version}; nothing was changed — the board shows the current "
+        "state, decide again", incident)
 
 
 def allowed_next(state: str) -> tuple[str, ...]:
@@ -85,7 +106,7 @@ def transition(log: IncidentLog, incident_id: int, to_state: str, *, actor: Acto
     with log.write() as conn:
         inc = get_incident(conn, incident_id, lock=True)
         if expected_version is not None and int(inc["version"]) != expected_version:
-            inc = {**inc, "version": expected_version}  # let append_event report the conflict
+            raise stale_version(inc, expected_version)
         state = str(inc["state"])
         if to_state not in TRANSITIONS[state]:
             nxt = ", ".join(TRANSITIONS[state]) or "nothing (the incident is finished)"
@@ -101,12 +122,16 @@ def transition(log: IncidentLog, incident_id: int, to_state: str, *, actor: Acto
         iid = int(inc["incident_id"])
         if to_state == "dispatched":
             changes.update(_dispatch_changes(inc, station, payload))
+            claims.check_not_claimed_by_other(inc, actor)
+            claims.commit_crew(conn, inc, changes["station_id"], actor=actor, at_s=at_s)
             _set_agency(conn, iid, CREW_AGENCY.get(changes["station_kind"], "maintainer"),
                         "notified", at_s, station_id=changes["station_id"],
                         eta_s=changes["eta_s"])
         elif inc["station_id"] and to_state in AGENCY_STATUS_OF_STATE:
             _set_agency(conn, iid, CREW_AGENCY.get(inc["station_kind"], "maintainer"),
                         AGENCY_STATUS_OF_STATE[to_state], at_s)
+        if to_state in CREW_FREE_STATES:
+            claims.free_crew(conn, iid)
         return append_event(conn, inc, kind="state", at_s=at_s, actor=actor, note=note,
                             data=payload, to_state=to_state, changes=changes)
 
@@ -152,7 +177,7 @@ def record_escalation(log: IncidentLog, incident_id: int, level: int, *, reasons
     with log.write() as conn:
         inc = get_incident(conn, incident_id, lock=True)
         if expected_version is not None and int(inc["version"]) != expected_version:
-            inc = {**inc, "version": expected_version}
+            raise stale_version(inc, expected_version)
         if inc["state"] in TERMINAL_STATES or (level <= int(inc["level"]) and not agencies):
             return None
         new_agencies = [a for a in agencies if a not in _agencies_of(conn, incident_id)]

@@ -219,12 +219,11 @@ class IncidentLog:
         return [dict(r) for r in rows]
 
     def busy_station_ids(self) -> set[str]:
-        """Stations whose crew is committed: assigned to an incident not yet released."""
-        t = schema.incidents
-        q = select(t.c.station_id).where(
-            t.c.state.in_(COMMITTED_STATES), t.c.station_id != "").distinct()
+        """Stations whose crew is committed: assigned to an incident not yet released (the
+        ``crew_assignments`` table, see :mod:`gis.incidents.claims`)."""
+        c = schema.crew_assignments
         with self.read() as conn:
-            return {r[0] for r in conn.execute(q)}
+            return {r[0] for r in conn.execute(select(c.c.station_id))}
 
     def last_event_id(self) -> int:
         t = schema.incident_events
