@@ -36,13 +36,13 @@ class SummaryTableModel(QAbstractTableModel):
     def table(self) -> pd.DataFrame:
         return self._table
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._table)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(SUMMARY_COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
@@ -59,7 +59,8 @@ class SummaryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if key in _PERCENT:
                 return f"{float(value) * 100:.1f}%"
-            return f"{value:,}" if isinstance(value, int | float) and key != "adcode" else str(value)
+            numeric = isinstance(value, int | float) and key != "adcode"
+            return f"{value:,}" if numeric else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and key not in ("name", "name_en", "adcode"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
