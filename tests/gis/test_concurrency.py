@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
@@ -94,21 +95,21 @@ def _run_rounds(url: str, rounds: int) -> None:
             a, b, c = (ws[k % 2].receive(make_alarm("active", codes[(3 * n + k) % 300]),
                                          recommend=False).intake.incident_id for k in range(3))
             # 1. both take incident a
-            won, lost = _one_winner(_race(pool, barrier, lambda: ws[0].claim(a),
-                                          lambda: ws[1].claim(a)), IncidentClaimed)
+            won, lost = _one_winner(_race(pool, barrier, partial(ws[0].claim, a),
+                                          partial(ws[1].claim, a)), IncidentClaimed)
             claimed_by[won.operator] += 1
             assert lost.current["claimed_by"] == won.operator
             holder = ws[0] if won.operator == "张三" else ws[1]
             other = ws[1] if holder is ws[0] else ws[0]
             # 2. the same crew to two incidents
-            _won, busy = _one_winner(_race(pool, barrier, lambda: holder.dispatch(a, CREW),
-                                           lambda: other.dispatch(b, CREW)), CrewBusy)
+            _won, busy = _one_winner(_race(pool, barrier, partial(holder.dispatch, a, CREW),
+                                           partial(other.dispatch, b, CREW)), CrewBusy)
             assert busy.holder["station_id"] == "MS0001"
             # 3. the same incident, two crews, from the same version
             seen = ws[0].log.incident(c)["version"]
             _one_winner(_race(pool, barrier,
-                              lambda: ws[0].dispatch(c, OTHER_CREWS[0], expected_version=seen),
-                              lambda: ws[1].dispatch(c, OTHER_CREWS[1], expected_version=seen)),
+                              partial(ws[0].dispatch, c, OTHER_CREWS[0], expected_version=seen),
+                              partial(ws[1].dispatch, c, OTHER_CREWS[1], expected_version=seen)),
                         IncidentConflict)
             for iid in (a, b, c):
                 ws[n % 2].advance(iid, "cancelled")
