@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 
 from app.errors import show_error
 from app.map.canvas import MapCanvas
-from app.map.data import MapData, RoadSegments
+from app.map.data import MapData
 from app.map.overlays import LineStyle, PointStyle
 from app.map.renderer import MapRenderer
 from app.models.map_model import LayerModel, MapModel
 from app.models.registry_model import RegistryModel
+from app.models.road_model import RoadNetworkModel
 from app.models.summary_model import SummaryTableModel
 from app.panels.filters import FilterPanel
 from app.panels.inspector import InspectorPanel
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.db_url = db_url
         self.language = ui_language(settings)
         self.registry_model = RegistryModel(self)
+        self.roads = RoadNetworkModel(self)
         self.map_model = MapModel(self)
         self.layer_model = LayerModel(settings, self)
         self.setWindowTitle(self.tr("LiftGuard - elevator emergency command"))
@@ -158,11 +160,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.frame_label)
         self.statusBar().addPermanentWidget(self.status)
         self._worker: Worker | None = None
-        self._road_worker: Worker | None = None
         self._index_worker: Worker | None = None
         self._after_first_frame: list[Any] = []
-        self.engine: RoutingEngine | None = None
-        self.road_segments: RoadSegments | None = None
         self.config: Config | None = None
         self._progress: QProgressDialog | None = None
         self._bench = os.environ.get(BENCH_ENV)
@@ -266,6 +265,8 @@ class MainWindow(QMainWindow):
         self.map_model.filter_changed.connect(lambda _f: self._update_map_message())
         self.map_model.selection_changed.connect(self._on_selected)
         self.inspector.plan_rescue.connect(self.plan_rescue)
+        self.roads.loaded.connect(self._on_roads)
+        self.roads.failed.connect(self._on_roads_failed)
         self.rescue.routes_changed.connect(self._show_routes)
         self.rescue.failed.connect(self._on_rescue_failed)
         self.planning.gap_layer_changed.connect(self._show_gaps)
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
         """Show an already built registry (used by the loader and by tests)."""
         self.registry_model.set_registry(data.registry, data.config)
         self.config = data.config
-        self.engine = None
+        self.roads.set_context(data.registry, data.config, data.epsg)
         self.canvas.set_data(data, language=self.language)
         self.planning.set_context(data.registry, None, data.config)
         self.rescue.set_engine(None, today=data.config.today)
@@ -377,87 +378,40 @@ class MainWindow(QMainWindow):
     def load_linked_roads(self) -> Worker | None:
         """Load the road graph linked to this database (from the graph cache, about a second)
         and build the routing engine; None when no graph is linked."""
-        from gis.errors import RoadsError
-        from gis.roads import linked_graph_file
-
-        try:
-            graph_file = linked_graph_file(self._database_url())
-        except RoadsError:
-            return None  # no roads for this database: the rescue panel says how to add them
-
-        def read(progress: Any) -> tuple[RoadArrays, str]:
-            from gis.roads import load_road_arrays
-
-            return load_road_arrays(graph_file), str(graph_file)
-
-        return self._start_roads(read, quiet_errors=True)
+        return self.roads.load_linked(self._database_url())
 
     def load_roads(self, path: str) -> Worker:
         """Import an OSM road file in the background (cached by gis.roads), link the graph to
         this database so the next start loads it from the cache, draw it and route on it."""
-        url = self._database_url()
-
-        def read(progress: Any) -> tuple[RoadArrays, str]:
-            from gis.roads import import_roads, link_graph_to_db
-
-            arrays, cache = import_roads(path, progress=progress)
-            link_graph_to_db(url, cache)
-            return arrays, path
-
         self.statusBar().showMessage(self.tr("Loading road network %s ...") % path, 5000)
-        return self._start_roads(read, quiet_errors=False)
+        return self.roads.import_osm(path, self._database_url())
 
     def use_road_arrays(self, arrays: RoadArrays, source: str = "") -> Worker:
         """Draw and route on road arrays already in memory (e.g. a synthetic network)."""
-        return self._start_roads(lambda progress: (arrays, source), quiet_errors=False)
+        return self.roads.use_arrays(arrays, source)
 
-    def _start_roads(self, read: Any, *, quiet_errors: bool) -> Worker:
-        renderer = self.canvas.renderer
-        epsg = renderer.data.epsg if renderer else 32651
-        registry = self.registry_model.registry
-        config = self.config
+    @property
+    def engine(self) -> RoutingEngine | None:
+        return self.roads.engine
 
-        def job(progress: Any, cancelled: Any) -> tuple[RoadSegments, RoutingEngine | None, str]:
-            from app.map.data import road_segments_from_arrays
-            from gis.routing import RoutingEngine
-
-            arrays, source = read(progress)
-            segments = road_segments_from_arrays(arrays, epsg)
-            engine = None
-            if registry is not None and registry.stations is not None and len(
-                    registry.stations):
-                engine = RoutingEngine(arrays, stations=registry.stations,
-                                       elevators=registry.elevators, config=config)
-            return segments, engine, source
-
-        worker = Worker(job)
-        worker.signals.finished.connect(self._on_roads)
-        worker.signals.failed.connect(
-            self._on_roads_failed_quietly if quiet_errors else
-            (lambda exc, details: show_error(self, exc, details)))
-        self._road_worker = worker
-        return start(worker)
-
-    def _on_roads_failed_quietly(self, exc: BaseException, details: str) -> None:
-        if not isinstance(exc, LiftGuardError):
+    def _on_roads_failed(self, exc: BaseException, details: str, asked: bool) -> None:
+        if asked or not isinstance(exc, LiftGuardError):
             show_error(self, exc, details)
             return
         self.statusBar().showMessage(self.tr("Road network not loaded: %s") % exc, 15000)
 
-    def _on_roads(self, result: tuple[RoadSegments, RoutingEngine | None, str]) -> None:
-        segments, engine, source = result
+    def _on_roads(self) -> None:
         renderer = self.canvas.renderer
         if renderer is None:
             return
-        renderer.set_roads(segments)
-        self.road_segments = segments
-        self.engine = engine
+        renderer.set_roads(self.roads.segments)
+        engine = self.roads.engine
         self.planning.set_context(renderer.data.registry, engine, self.config)
-        label = segments.label or source
         self.rescue.set_engine(engine, today=self.config.today if self.config else None,
-                               label=label)
+                               label=self.roads.label)
         self.canvas.update()
-        self.statusBar().showMessage(self.tr("Road network loaded: %s") % label, 8000)
+        self.statusBar().showMessage(self.tr("Road network loaded: %s") % self.roads.label,
+                                     8000)
         self.roads_loaded.emit()
 
     def _choose_roads(self) -> None:
