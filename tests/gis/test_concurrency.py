@@ -130,4 +130,4 @@ def test_thousand_races_on_postgres_no_double_dispatch(pg_url: str) -> None:  # 
 
 
 def test_races_on_sqlite_no_double_dispatch(tmp_path) -> None:
-    _run_rounds(f"sqlite:///{tmp_path / 'race.sqlite'}", 60)
+    _run_rounds(f"sqlite:///{tmp_path / 'race.sqlite'}", 20)
