@@ -67,7 +67,8 @@ def render_base(replay: Replay, renderer: MapRenderer, tf: ViewTransform, *,
     try:
         renderer.paint(p, tf, REPLAY_LAYERS)
         n = len(replay.incidents)
-        span = f"{clock_text(replay.start_s)[:16]} – {clock_text(replay.end_s)[11:16]}"
+        a, b = clock_text(replay.start_s)[:16], clock_text(replay.end_s)[:16]
+        span = f"{a} – {b[11:] if a[:10] == b[:10] else b}"
         if zh:
             title, sub = "培训回放", f"{replay.source} · {n} 起事件 · {span} · {speed:g} 倍速"
         else:

@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, Qt
 
 from app.replay.controller import ReplayController
 from gis.errors import ConfigError
-from tests.gis.test_replay import replay as replay  # noqa: F401  (module fixtures)
-from tests.gis.test_replay import world as world  # noqa: F401
+from tests.gis.test_replay import replay as replay
+from tests.gis.test_replay import world as world
 
 
 def test_controller_steps_jumps_loops_and_validates_speed(qtbot, replay) -> None:
@@ -21,7 +21,7 @@ def test_controller_steps_jumps_loops_and_validates_speed(qtbot, replay) -> None
     assert c.time_s == replay.next_event_s(replay.start_s)
     c.jump(replay.start_s - 3600)
     assert c.time_s == replay.start_s  # clamped
-    with pytest.raises(ConfigError, match="1x..600x"):
+    with pytest.raises(ConfigError, match=r"1x\.\.600x"):
         c.set_speed(1000)
     c.set_speed(600)
     c.play()
