@@ -16,7 +16,6 @@ only to show them, never a copy of the registry.
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.workers import Worker
+from app.workers import Worker, start
 
 if TYPE_CHECKING:
     from gis.config import Config
@@ -73,13 +72,6 @@ class PlanningPanel(QWidget):
         self._config: Config | None = None
         self._coverage: pd.DataFrame | None = None
         self._worker: Worker | None = None
-        # One persistent *Python* thread runs this panel's jobs. QThreadPool threads get a
-        # fresh Python thread state per job, which drops pyproj's thread-local PROJ objects
-        # while PROJ keeps per-OS-thread state: the second job projecting coordinates on a
-        # reused pool thread segfaulted. A Python thread keeps one thread state.
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planning")
-        executor = self._executor
-        self.destroyed.connect(lambda *_: executor.shutdown(wait=False, cancel_futures=True))
 
         self.limit = QDoubleSpinBox(minimum=1.0, maximum=240.0, value=30.0, suffix=" min")
         self.time_of_day = QComboBox()
@@ -221,9 +213,10 @@ class PlanningPanel(QWidget):
         worker.signals.finished.connect(done)
         worker.signals.failed.connect(self._on_failed)
         self._busy(True)
-        self._executor.submit(worker.run)
         self._worker = worker
-        return worker
+        # the pool's persistent Python threads (app.workers): pyproj-safe, and signals
+        # connected above are delivered on the UI thread
+        return start(worker)
 
     def _on_progress(self, fraction: float) -> None:
         self.progress.setValue(int(fraction * 1000))
