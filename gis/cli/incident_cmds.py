@@ -76,6 +76,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--note", default="")
     s.set_defaults(func=cmd_set)
 
+    p = sub.add_parser("actions", help="who did what: incident actions per operator "
+                       "(the supervisor's view)")
+    add_db_option(p)
+    p.add_argument("--operator", default=None, help="only this operator")
+    p.add_argument("--all", dest="include_automatic", action="store_true",
+                   help="include system escalations, simulated crews and the IoT gateway")
+    p.add_argument("--last", type=int, default=None, help="only the most recent N actions")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_actions)
+
     p = sub.add_parser("simulate", help="play a shift of alarms and crews through intake")
     add_db_option(p)
     _actor_options(p)
@@ -303,6 +313,32 @@ def cmd_set(args: argparse.Namespace) -> int:
     cc = _centre(args, routing=False)
     ev = cc.advance(args.incident_id, args.state, note=args.note)
     print(f"event {ev.event_id}: incident {ev.incident_id} {ev.from_state} -> {ev.to_state}")
+    return 0
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    from gis.incidents.report import _t
+    from gis.incidents.supervision import operator_actions, operator_summary
+
+    actions = operator_actions(_log(args), operator=args.operator,
+                               include_automatic=args.include_automatic, limit=args.last)
+    summary = operator_summary(actions)
+    if args.json:
+        print(json.dumps({"operators": summary.to_dict("records"),
+                          "actions": actions.to_dict("records")},
+                         ensure_ascii=False, indent=1, default=str))
+        return 0
+    for op in summary.itertuples():
+        print(f"== {op.operator} ({op.workstations}): {op.actions} action(s) on "
+              f"{op.incidents} incident(s), {op.dispatches} dispatch(es), {op.claims} "
+              f"claim(s), {_t(op.first_at_s)} - {_t(op.last_at_s)}")
+        mine = actions[actions["operator"] == op.operator]
+        for a in mine.itertuples():
+            change = f"{a.from_state}->{a.to_state}" if a.from_state != a.to_state else ""
+            print(f"  {_t(a.at_s)} {a.workstation:<10} #{a.incident_id:<6} {a.kind:<9} "
+                  f"{change:<22} {a.note}")
+    if summary.empty:
+        print("no actions" + (f" by {args.operator}" if args.operator else ""))
     return 0
 
 
