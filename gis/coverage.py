@@ -64,12 +64,16 @@ def elevator_coverage(engine: RoutingEngine, registry: Registry, *,
     pandas.DataFrame
         One row per elevator (registry order): ``registration_code``, ``district_adcode``,
         ``building_type``, ``age_class``, ``lon``, ``lat``, ``eta_s`` (NaN off the network, inf
-        unreachable), ``station_id``, ``off_network``, ``gap`` (bool). ``attrs`` holds
-        ``limit_s`` and ``at``.
+        unreachable), ``station_id``, ``off_network``, ``limit_s`` (the elevator's district
+        limit, :meth:`Config.rescue_limits_s`, unless ``limit_s`` is given), ``gap`` (bool).
+        ``attrs`` holds ``limit_s`` (the common limit), ``limit_varies`` and ``at``.
     """
     cfg = config or Config()
-    limit = check_limit_s(cfg.rescue_limit_city_s if limit_s is None else limit_s)
     el = registry.elevators
+    if limit_s is None:  # per district: 30 min in cities, 1 h in counties, overrides
+        limit = cfg.rescue_limits_s(el["district_adcode"].astype(str).to_numpy())
+    else:
+        limit = np.full(len(el), check_limit_s(limit_s))
     if kinds is None:
         near = engine.nearest_stations(el, at=at, exclude_busy=exclude_busy)
     else:
@@ -84,9 +88,11 @@ def elevator_coverage(engine: RoutingEngine, registry: Registry, *,
         "age_class": age_class(el, cfg),
         "lon": el["lon"].to_numpy(), "lat": el["lat"].to_numpy(),
         "eta_s": eta, "station_id": near["station_id"].to_numpy(), "off_network": off,
-        "gap": off | ~(eta <= limit),
+        "limit_s": limit, "gap": off | ~(eta <= limit),
     })
-    out.attrs.update(limit_s=limit, at=at.isoformat() if at else None)
+    uniform = len(limit) > 0 and bool((limit == limit[0]).all())
+    out.attrs.update(limit_s=float(limit[0]) if uniform else cfg.rescue_limit_city_s,
+                     limit_varies=not uniform, at=at.isoformat() if at else None)
     return out
 
 

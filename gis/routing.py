@@ -393,7 +393,8 @@ class RoutingEngine:
             station_name=str(st.get("name", "")), unit_id=str(st.get("unit_id", "")),
             eta_s=eta, turnout_s=float(st["turnout_s"]), access_s=access, network_time_s=net,
             distance_m=float(a.length_m[edges].sum() + st["snap_m"] + e_snap),
-            meets_limit=eta <= self.config.rescue_limit_city_s, reason=reason,
+            meets_limit=eta <= self.config.rescue_limit_s(str(rec.get("district_adcode", ""))),
+            reason=reason,
             response_level=level, route_nodes=a.node_id[path].tolist(), route_lonlat=coords)
 
     def _path_edges(self, path: list[int], best: np.ndarray) -> np.ndarray:
@@ -436,9 +437,10 @@ class RoutingEngine:
         src = source[node]
         ids = np.append(self._st["station_id"][cand], "")
         station = ids[np.where((src >= n) & ~off, src - n, m)]
+        limits = (self.config.rescue_limits_s(elevators["district_adcode"].to_numpy(str))
+                  if "district_adcode" in elevators else self.config.rescue_limit_city_s)
         return pd.DataFrame({"eta_s": eta, "station_id": station, "snap_m": snap_m,
-                             "off_network": off,
-                             "meets_limit": eta <= self.config.rescue_limit_city_s},
+                             "off_network": off, "meets_limit": eta <= limits},
                             index=elevators.index)
 
     def nearest_station_eta(self, elevators: pd.DataFrame, *, at: dt.datetime | None = None,

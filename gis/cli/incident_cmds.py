@@ -156,7 +156,9 @@ def _centre(args: argparse.Namespace, *, clock: Any = None, routing: bool = True
     elevators, stations = store.load_elevators(), store.load_stations()
     engine = _engine(args, url, elevators, stations) if routing else None
     return CommandCentre(IncidentLog(store), elevators, stations, actor=_actor(args),
-                         engine=engine, rules=EscalationRules.from_config(Config()),
+                         engine=engine,
+                         rules=EscalationRules.from_config(
+                             Config(), districts=elevators["district_adcode"].unique()),
                          clock=clock)
 
 

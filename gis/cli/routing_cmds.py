@@ -206,7 +206,7 @@ def route_document(args: argparse.Namespace) -> dict[str, Any]:
                                                       "address", "lon", "lat",
                                                       "maintenance_unit_id")}
         | {"node": int(arrays.node_id[node[0]]), "snap_m": float(snap_m[0])},
-        "limit_s": engine.config.rescue_limit_city_s,
+        "limit_s": engine.config.rescue_limit_s(str(rec.get("district_adcode", ""))),
         "at": at.isoformat() if at else None,
         "graph": {"label": arrays.meta.get("label", ""), "synthetic": arrays.is_synthetic,
                   "nodes": arrays.n_nodes, "edges": arrays.n_edges},

@@ -214,7 +214,9 @@ def coverage_loss(engine: RoutingEngine, elevators: pd.DataFrame, *, stations: p
         eta_after = after.nearest_stations(subset, at=at)["eta_s"].to_numpy(float)
     except RoutingError:  # no station left at all
         eta_after = np.full(len(subset), np.inf)
-    lost = ~(eta_after <= engine.config.rescue_limit_city_s)
+    limits = (engine.config.rescue_limits_s(subset["district_adcode"].astype(str).to_numpy())
+              if "district_adcode" in subset else engine.config.rescue_limit_city_s)
+    lost = ~(eta_after <= limits)
     out = subset.loc[lost, cols].copy()
     out["eta_before_s"] = near["eta_s"].to_numpy(float)[hit][lost]
     out["eta_after_s"] = eta_after[lost]

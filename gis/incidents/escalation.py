@@ -12,7 +12,7 @@ callers get from an injected :class:`gis.clock.Clock`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -94,8 +94,19 @@ class EscalationRules:
             raise ConfigError("many_trapped must be at least 2 and merge_window_s >= 0")
 
     @classmethod
-    def from_config(cls, config: Config, **overrides: Any) -> EscalationRules:
-        """Rules with the city limit of ``config`` (``rescue_limit_city_s``)."""
+    def from_config(cls, config: Config, *, districts: Iterable[str] = (),
+                    **overrides: Any) -> EscalationRules:
+        """Rules with the limits and clock starts of ``config``.
+
+        ``districts`` are the codes in play: each gets :meth:`Config.rescue_limit_s` (1 h in
+        counties, 30 min in cities, explicit overrides), so the clock of an incident follows
+        its district.
+        """
+        codes = {str(c) for c in districts} | set(config.rescue_limits_by_district)
+        limits = {c: config.rescue_limit_s(c) for c in sorted(codes)}
+        limits = {c: v for c, v in limits.items() if v != config.rescue_limit_city_s}
+        overrides.setdefault("district_limit_s", limits)
+        overrides.setdefault("district_clock_start", dict(config.rescue_clock_start))
         return cls(limit_s=config.rescue_limit_city_s, **overrides)
 
     def limit_for(self, district_adcode: str) -> float:
