@@ -8,6 +8,7 @@ rows already loaded; ``refresh()`` reloads from the database.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,12 +34,27 @@ HEADERS = {
     "zh": ("编号", "状态", "级别", "接警以来", "预计到达", "剩余时间", "地址", "区", "原因",
            "救援队伍", "报警数"),
 }
+#: Incident states shown on the board (the model's language, like the headers).
+STATE_LABELS = {
+    "zh": dict(STATE_LABELS_ZH),
+    "en": {"received": "received", "dispatched": "dispatched", "accepted": "accepted",
+           "en_route": "en route", "on_site": "on site", "released": "released",
+           "closed": "closed", "false_alarm": "false alarm", "cancelled": "cancelled"},
+}
 CLOCK_COLUMNS = ("elapsed_s", "eta_left_s", "time_left_s")
 #: Background colour per urgency (late red, predicted late orange, at risk yellow).
 URGENCY_COLOURS = {"late": "#f4b6b6", "predicted_late": "#f9d3a5", "at_risk": "#fbf1a9",
                    "ok": "#ffffff", "done": "#dcefdc"}
 NEXT_STATE = {"dispatched": "accepted", "accepted": "en_route", "en_route": "on_site",
               "on_site": "released", "released": "closed"}
+
+
+@dataclass(frozen=True)
+class IncidentRoutes:
+    """Routes of one incident for the map: the committed crew's and the options'."""
+
+    crew: list[tuple[float, float]] = field(default_factory=list)
+    options: list[list[tuple[float, float]]] = field(default_factory=list)
 
 
 def format_clock(seconds: float) -> str:
@@ -89,8 +105,8 @@ class IncidentBoardModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col in CLOCK_COLUMNS:
                 return format_clock(float(value))
-            if col == "state" and self.language == "zh":
-                return STATE_LABELS_ZH.get(str(value), str(value))
+            if col == "state":
+                return STATE_LABELS[self.language].get(str(value), str(value))
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.BackgroundRole:
             return QColor(URGENCY_COLOURS.get(str(row["urgency"]), "#ffffff"))
@@ -204,6 +220,29 @@ class IncidentBoardModel(QAbstractTableModel):
             self.refresh()
         return events
 
+    # ------------------------------------------------------------------ map
+
+    def map_points(self) -> pd.DataFrame:
+        """Open incidents to draw: ``incident_id``, ``lon``, ``lat`` (WGS84), ``urgency``."""
+        cols = ["incident_id", "lon", "lat", "urgency"]
+        if self._rows.empty:
+            return pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
+        return self._rows[cols].reset_index(drop=True)
+
+    def routes(self, incident_id: int) -> IncidentRoutes:
+        """The dispatched crew's route (from the dispatch event) and the current
+        recommendation's option routes of an incident (WGS84 (lon, lat) lists)."""
+        crew: list[tuple[float, float]] = []
+        for ev in reversed(self.centre.log.events(incident_id)):
+            if ev.kind == "state" and ev.to_state == "dispatched":
+                crew = [tuple(p) for p in ev.data.get("station", {}).get("route_lonlat", [])]
+                break
+        row = self.row_of(incident_id)
+        state = str(self._rows.iloc[row]["state"]) if row >= 0 else ""
+        rec = self.centre.recommendations.get(incident_id) if state == "received" else None
+        options = [list(o.route_lonlat) for o in rec.options] if rec is not None else []
+        return IncidentRoutes(crew=crew, options=[r for r in options if len(r) > 1])
+
     def _version(self, incident_id: int) -> int | None:
         row = self.row_of(incident_id)
         return int(self._rows.iloc[row]["version"]) if row >= 0 else None
@@ -218,6 +257,16 @@ AGENCY_LABELS = {"zh": {"maintainer": "维保单位", "119": "119 消防", "110"
                         "property": "物业"},
                  "en": {"maintainer": "Maintainer", "119": "119 Fire", "110": "110 Police",
                         "property": "Property"}}
+AGENCY_STATUS_LABELS = {
+    "zh": {"notified": "已通知", "acknowledged": "已确认", "dispatched": "已出动",
+           "on_site": "已到场", "done": "已完成"},
+    "en": {"notified": "notified", "acknowledged": "acknowledged", "dispatched": "dispatched",
+           "on_site": "on site", "done": "done"},
+}
+#: Every built-in label table with one entry per language (checked complete by the tests).
+LABEL_TABLES = {"HEADERS": HEADERS, "STATE_LABELS": STATE_LABELS,
+                "AGENCY_HEADERS": AGENCY_HEADERS, "AGENCY_LABELS": AGENCY_LABELS,
+                "AGENCY_STATUS_LABELS": AGENCY_STATUS_LABELS}
 _AGENCY_COLUMNS = ("agency", "status", "station_id", "eta_s", "notified_at_s",
                    "acknowledged_at_s", "dispatched_at_s", "on_site_at_s", "done_at_s")
 
@@ -273,6 +322,8 @@ class JointResponseModel(QAbstractTableModel):
             return AGENCY_LABELS[self.language][str(value)]
         if col == "eta_s":
             return f"{float(value) / 60:.0f} min" if value is not None else ""
+        if col == "status":
+            return AGENCY_STATUS_LABELS[self.language].get(str(value or ""), str(value or ""))
         if col.endswith("_at_s"):
             return _t(value) if value is not None else ""
         return "" if value is None else str(value)

@@ -9,11 +9,14 @@ their ETA and reason. A one-second timer runs the clocks; escalations are checke
 
 Dock it in a main window::
 
-    model = IncidentBoardModel(centre)
+    model = IncidentBoardModel(centre, language="zh")
     board = IncidentBoard(model)
-    dock = QDockWidget("Incidents / 事件"); dock.setWidget(board)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    board.incidentSelected.connect(map_canvas.show_incident)   # (id, lon, lat, route lonlat)
+    dock = QDockWidget(window.tr("Incidents")); dock.setWidget(board)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    board.incidentSelected.connect(show_on_map)   # (id, lon, lat, recommended route lonlat)
+
+Texts go through ``tr()`` (``resources/translations``); the table's headers and states come
+from the model's language tables (:data:`app.models.incident_model.LABEL_TABLES`).
 """
 
 from __future__ import annotations
@@ -33,14 +36,6 @@ from PySide6.QtWidgets import (
 
 from app.models.incident_model import COLUMNS, ID_ROLE, SORT_ROLE, IncidentBoardModel
 
-_TEXT = {
-    "zh": {"title": "事件看板", "options": "派单建议（回车确认，数字选择）", "none": "无建议",
-           "keys": "回车 派单/下一步 · 1–9 选择 · N 下一步 · F 误报 · Shift+Del 取消"},
-    "en": {"title": "Incident board", "options": "Recommendation (Enter confirms, digits pick)",
-           "none": "no recommendation",
-           "keys": "Enter dispatch/next · 1–9 pick · N next · F false alarm · Shift+Del cancel"},
-}
-
 
 class _BoardTable(QTableView):
     """The table; forwards the board's keys, keeps arrows and the rest."""
@@ -49,7 +44,9 @@ class _BoardTable(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            super().keyPressEvent(event)  # Ctrl+N etc. belong to the window's shortcuts
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.keyAction.emit("enter", 0)
         elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
             self.keyAction.emit("pick", key - Qt.Key.Key_1)
@@ -75,7 +72,6 @@ class IncidentBoard(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.text = _TEXT.get(model.language, _TEXT["en"])
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -89,12 +85,16 @@ class IncidentBoard(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.options = QListWidget(self)
         self.options.setMaximumHeight(120)
-        self.hint = QLabel(self.text["keys"], self)
+        self.keys_text = self.tr("Enter dispatch/next · 1–9 pick · N next · F false alarm · "
+                                 "Shift+Del cancel")
+        self.hint = QLabel(self.keys_text, self)
+        self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(QLabel(f"<b>{self.text['title']}</b>", self))
+        title = self.tr("Incident board")
+        layout.addWidget(QLabel(f"<b>{title}</b>", self))
         layout.addWidget(self.table, 1)
-        layout.addWidget(QLabel(self.text["options"], self))
+        layout.addWidget(QLabel(self.tr("Recommendation (Enter confirms, digits pick)"), self))
         layout.addWidget(self.options)
         layout.addWidget(self.hint)
         self._selected: int | None = None
@@ -151,14 +151,22 @@ class IncidentBoard(QWidget):
         if inc["state"] != "received" and inc["state"] not in ("dispatched", "accepted",
                                                                 "en_route"):
             return
+        if self.model.centre.engine is None:
+            self.options.addItem(self.tr(
+                "Recommendations need a road graph: use File > Load road network (OSM)... or "
+                "run `liftguard roads synth --db DB` (SYNTHETIC demo network)."))
+            return
         rec = self.model.recommendation(iid)
         if rec is None or not rec.options:
-            self.options.addItem(self.text["none"])
+            self.options.addItem(self.tr("No recommendation"))
             return
+        line = self.tr("%1. %2 %3 — %4 (level %5) ETA %6 min")
         for n, o in enumerate(rec.options, 1):
-            late = "" if o.meets_limit else " ⚠"
-            self.options.addItem(f"{n}. {o.station_id} {o.station_name} — {o.reason} "
-                                 f"(L{o.response_level}) ETA {o.eta_s / 60:.1f} min{late}")
+            text = line
+            for i, v in enumerate((n, o.station_id, o.station_name, o.reason,
+                                   o.response_level, f"{o.eta_s / 60:.1f}"), 1):
+                text = text.replace(f"%{i}", str(v), 1)
+            self.options.addItem(text + ("" if o.meets_limit else " ⚠"))
         for w in rec.warnings:
             self.options.addItem(f"! {w}")
 
@@ -203,22 +211,18 @@ class IncidentBoard(QWidget):
 
     def _show_coverage(self, result: tuple[str, Any]) -> None:
         station, lost = result
-        n = len(lost)
-        zh = self.model.language == "zh"
-        self.hint.setText(self.text["keys"] + (
-            f"  |  {station} 出动后 {n} 部电梯无站点可在时限内到达" if zh else
-            f"  |  with {station} committed, {n} elevators have no station within the limit"))
+        warning = self.tr("with %1 committed, %2 elevators have no station within the limit")
+        self.hint.setText(f"{self.keys_text}  |  "
+                          + warning.replace("%1", station).replace("%2", f"{len(lost):,}"))
         self.coverageLost.emit(station, lost)
 
     def stop_timers(self) -> None:
-        """Stop the clocks and wait for a running move-up computation."""
-        from PySide6.QtCore import QThreadPool
-
+        """Stop the clocks and cancel pending move-up computations (their results are
+        dropped: Qt disconnects a destroyed widget's slots)."""
         self._clock.stop()
         self._escalation.stop()
         for w in self._workers:
             w.cancel()
-        QThreadPool.globalInstance().waitForDone(30_000)
 
     def closeEvent(self, event: Any) -> None:
         self.stop_timers()

@@ -30,14 +30,6 @@ from PySide6.QtWidgets import (
 from app.models.incident_model import JointResponseModel
 from gis.incidents.lifecycle import AGENCY_STATUSES
 
-_LABELS = {
-    "zh": {"title": "联动处置", "notified": "已通知", "acknowledged": "已确认",
-           "dispatched": "已出动", "on_site": "已到场", "done": "已完成", "export": "导出报告…"},
-    "en": {"title": "Joint response", "notified": "Notified", "acknowledged": "Acknowledged",
-           "dispatched": "Dispatched", "on_site": "On site", "done": "Done",
-           "export": "Export report…"},
-}
-
 
 class JointResponsePanel(QWidget):
     """Agency table + status buttons for the incident set on the model."""
@@ -47,8 +39,10 @@ class JointResponsePanel(QWidget):
     def __init__(self, model: JointResponseModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        text = _LABELS.get(model.language, _LABELS["en"])
-        self._title = text["title"]
+        text = {"notified": self.tr("Notified"), "acknowledged": self.tr("Acknowledged"),
+                "dispatched": self.tr("Dispatched"), "on_site": self.tr("On site"),
+                "done": self.tr("Done")}
+        self._title = self.tr("Joint response")
         self.title = QLabel(f"<b>{self._title}</b>", self)
         self.table = QTableView(self)
         self.table.setModel(model)
@@ -57,12 +51,12 @@ class JointResponsePanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for status in AGENCY_STATUSES:
-            b = QPushButton(text[status], self)
+        for n, status in enumerate(AGENCY_STATUSES, 1):
+            b = QPushButton(f"{n} {text[status]}", self)
             b.clicked.connect(lambda _=False, s=status: self.set_status(s))
             buttons.addWidget(b)
             self.buttons[status] = b
-        self.export = QPushButton(text["export"], self)
+        self.export = QPushButton(self.tr("Export report..."), self)
         self.export.clicked.connect(self._ask_export)
         buttons.addWidget(self.export)
         layout = QVBoxLayout(self)
@@ -116,7 +110,8 @@ class JointResponsePanel(QWidget):
     def _ask_export(self) -> None:
         if self.model.incident_id is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "PDF", f"incident-{self.model.incident_id}"
-                                              ".pdf", "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Incident report"), f"incident-{self.model.incident_id}.pdf",
+            self.tr("PDF document (*.pdf)"))
         if path:
             self.export_report(path)

@@ -1,6 +1,180 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlarmIntakePanel</name>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="83" />
+        <source>Rescue code (6 digits), registration code or address</source>
+        <extracomment>A complete code as typed: 6-digit rescue code or registration code (see gis.incidents.intake). Address hits listed (the operator narrows the text rather than scrolls). Pause in typing before an address is searched (a code is looked up at once).</extracomment>
+        <translation>救援码(6位)、注册代码或地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="87" />
+        <source>Active: passenger, car alarm, hotline</source>
+        <translation>主动:乘客、轿厢报警、热线</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="88" />
+        <source>Passive: referral (110/119/12345/property)</source>
+        <translation>被动:转警(110/119/12345/物业)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="89" />
+        <source>Automatic: IoT device</source>
+        <translation>自动:物联网装置</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="97" />
+        <source>IoT device id</source>
+        <translation>物联网装置编号</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="101" />
+        <source>Create alarm (Enter)</source>
+        <translation>创建报警(回车)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="107" />
+        <source>&amp;Code / address</source>
+        <translation>代码/地址(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="108" />
+        <source>C&amp;hannel</source>
+        <translation>渠道(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="109" />
+        <source>&amp;Source</source>
+        <translation>来源(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="110" />
+        <source>&amp;Type</source>
+        <translation>类型(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="113" />
+        <source>Device</source>
+        <translation>装置</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="115" />
+        <source>T&amp;rapped</source>
+        <translation>被困人数(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="116" />
+        <source>&amp;Note</source>
+        <translation>备注(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="138" />
+        <source>Entrapment</source>
+        <translation>困人</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="138" />
+        <source>Fire / smoke</source>
+        <translation>火灾/烟雾</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="139" />
+        <source>Injury / illness</source>
+        <translation>受伤/不适</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="140" />
+        <source>Water ingress</source>
+        <translation>进水</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="141" />
+        <source>Public order</source>
+        <translation>治安事件</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="142" />
+        <source>Power failure</source>
+        <translation>停电困梯</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="142" />
+        <source>Fault stop</source>
+        <translation>故障停梯</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="143" />
+        <source>Door fault</source>
+        <translation>门系统故障</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="143" />
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="154" />
+        <source>Alarm intake needs an open database with a registry.</source>
+        <translation>报警受理需要已打开且含登记数据的数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="162" />
+        <source>Car alarm button</source>
+        <translation>轿厢报警按钮</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="163" />
+        <source>Smart-elevator code scan</source>
+        <translation>电梯智能码扫码</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="164" />
+        <source>Hotline call</source>
+        <translation>热线电话</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="165" />
+        <source>Property platform</source>
+        <translation>物业平台</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="212" />
+        <source>No elevator found for "%1": check the code or type part of the address.</source>
+        <translation>未找到“%1”对应的电梯:请核对代码或输入部分地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="252" />
+        <source>Alarm rejected: %1</source>
+        <translation>报警被拒绝:%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="265" />
+        <source>Already received: incident #%1</source>
+        <translation>已受理:事件 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="267" />
+        <source>Merged into incident #%1 (every source is kept)</source>
+        <translation>已并入事件 #%1(保留全部来源)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="269" />
+        <source>Incident #%1 opened</source>
+        <translation>已创建事件 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="274" />
+        <source>recommended %1, ETA %2 min</source>
+        <translation>建议 %1,预计 %2 分钟到达</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/alarm_intake.py" line="277" />
+        <source>level %1: notify %2</source>
+        <translation>%1 级响应:通知 %2</translation>
+    </message>
+</context>
+<context>
     <name>FilterPanel</name>
     <message>
         <location filename="../../app/panels/filters.py" line="36" />
@@ -216,6 +390,45 @@
     </message>
 </context>
 <context>
+    <name>IncidentBoard</name>
+    <message>
+        <location filename="../../app/panels/incident_board.py" line="86" />
+        <source>Enter dispatch/next · 1–9 pick · N next · F false alarm · Shift+Del cancel</source>
+        <extracomment>Move-up warning after a crew is committed: station id and the elevators (DataFrame: registration_code, district_name, lon, lat, eta_before_s, eta_after_s) left uncovered.</extracomment>
+        <translation>回车 派单/下一步 · 1–9 选择 · N 下一步 · F 误报 · Shift+Del 取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/incident_board.py" line="92" />
+        <source>Incident board</source>
+        <translation>事件看板</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/incident_board.py" line="95" />
+        <source>Recommendation (Enter confirms, digits pick)</source>
+        <translation>派单建议(回车确认,数字选择)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/incident_board.py" line="154" />
+        <source>Recommendations need a road graph: use File &gt; Load road network (OSM)... or run `liftguard roads synth --db DB` (SYNTHETIC demo network).</source>
+        <translation>派单建议需要路网:请使用 文件 &gt; 载入路网(OSM)...,或运行 `liftguard roads synth --db DB`(合成演示路网)。</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/incident_board.py" line="159" />
+        <source>No recommendation</source>
+        <translation>无建议</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/incident_board.py" line="161" />
+        <source>%1. %2 %3 — %4 (level %5) ETA %6 min</source>
+        <translation>%1. %2 %3 — %4(%5 级)预计 %6 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/incident_board.py" line="212" />
+        <source>with %1 committed, %2 elevators have no station within the limit</source>
+        <translation>%1 出动后,%2 部电梯无站点可在时限内到达</translation>
+    </message>
+</context>
+<context>
     <name>InspectorPanel</name>
     <message>
         <location filename="../../app/panels/inspector.py" line="34" />
@@ -273,6 +486,54 @@
         <location filename="../../app/panels/inspector.py" line="67" />
         <source>outside every district boundary</source>
         <translation>不在任何区界内</translation>
+    </message>
+</context>
+<context>
+    <name>JointResponsePanel</name>
+    <message>
+        <location filename="../../app/panels/joint_response.py" line="42" />
+        <source>Notified</source>
+        <translation>已通知</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/joint_response.py" line="42" />
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/joint_response.py" line="43" />
+        <source>Dispatched</source>
+        <translation>已出动</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/joint_response.py" line="43" />
+        <source>On site</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/joint_response.py" line="44" />
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/joint_response.py" line="45" />
+        <source>Joint response</source>
+        <translation>联动处置</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/joint_response.py" line="59" />
+        <source>Export report...</source>
+        <translation>导出报告...</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/joint_response.py" line="114" />
+        <source>Incident report</source>
+        <translation>事件报告</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/joint_response.py" line="115" />
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -374,288 +635,353 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="97" />
+        <location filename="../../app/main_window.py" line="178" />
         <source>LiftGuard - elevator emergency command</source>
-        <extracomment>Set to any value to print a line and quit once the first map frame is painted (startup benchmark, bench/bench_map.py). Map overlay names and styles.</extracomment>
+        <extracomment>Set to any value to print a line and quit once the first map frame is painted (startup benchmark, bench/bench_map.py). Map overlay names and styles. Command centre overlays: open incidents by urgency, the selected one, its routes, and the elevators left without a station within the limit after a crew is committed. The command centre was installed (or removed: check :attr:`centre`).</extracomment>
         <translation>LiftGuard - 电梯应急指挥</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="132" />
+        <location filename="../../app/main_window.py" line="228" />
+        <source>Incidents appear here once a database is open.</source>
+        <translation>打开数据库后在此显示事件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="230" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="133" />
+        <location filename="../../app/main_window.py" line="231" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="134" />
+        <location filename="../../app/main_window.py" line="232" />
+        <source>Alarm intake</source>
+        <translation>报警受理</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="233" />
         <source>Find elevator</source>
         <translation>查找电梯</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="135" />
+        <location filename="../../app/main_window.py" line="234" />
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="136" />
+        <location filename="../../app/main_window.py" line="235" />
         <source>Inspector</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="137" />
+        <location filename="../../app/main_window.py" line="236" />
         <source>Rescue</source>
         <translation>救援</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="138" />
+        <location filename="../../app/main_window.py" line="237" />
+        <source>Incidents</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="238" />
+        <source>Joint response</source>
+        <translation>联动处置</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="239" />
         <source>Districts</source>
         <translation>各区</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="139" />
+        <location filename="../../app/main_window.py" line="240" />
         <source>District planning</source>
         <translation>区域规划</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="181" />
+        <location filename="../../app/main_window.py" line="299" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="182" />
+        <location filename="../../app/main_window.py" line="300" />
         <source>&amp;Reload database</source>
         <translation>重新载入数据库(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="186" />
+        <location filename="../../app/main_window.py" line="304" />
         <source>Load &amp;road network (OSM)...</source>
         <translation>载入路网(OSM)(&amp;R)...</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="189" />
+        <location filename="../../app/main_window.py" line="307" />
         <source>&amp;Export map image...</source>
         <translation>导出地图图片(&amp;E)...</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="194" />
+        <location filename="../../app/main_window.py" line="312" />
+        <source>&amp;Training replay...</source>
+        <translation>培训回放(&amp;T)...</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="316" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="200" />
+        <location filename="../../app/main_window.py" line="322" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="201" />
+        <location filename="../../app/main_window.py" line="323" />
         <source>Map views</source>
         <translation>地图视图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="206" />
+        <location filename="../../app/main_window.py" line="328" />
         <source>Age</source>
         <translation>使用年限</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="206" />
+        <location filename="../../app/main_window.py" line="328" />
         <source>Risk class</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="206" />
+        <location filename="../../app/main_window.py" line="328" />
         <source>IoT</source>
         <translation>物联网</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="207" />
+        <location filename="../../app/main_window.py" line="329" />
         <source>Retrofit</source>
         <translation>改造</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="207" />
+        <location filename="../../app/main_window.py" line="329" />
         <source>Districts: 15+ share</source>
         <translation>各区:15年以上占比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="208" />
+        <location filename="../../app/main_window.py" line="330" />
         <source>Districts: IoT vs target</source>
         <translation>各区:物联网覆盖与目标</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="209" />
+        <location filename="../../app/main_window.py" line="331" />
         <source>Districts: Class I/II</source>
         <translation>各区:一类/二类风险</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="222" />
+        <location filename="../../app/main_window.py" line="344" />
         <source>Zoom to &amp;full extent</source>
         <translation>全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="228" />
+        <location filename="../../app/main_window.py" line="350" />
         <source>&amp;Find elevator</source>
         <translation>查找电梯(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="232" />
+        <location filename="../../app/main_window.py" line="354" />
         <source>Plan &amp;rescue for the selected elevator</source>
         <translation>为所选电梯规划救援(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="233" />
+        <location filename="../../app/main_window.py" line="355" />
         <source>Plan rescue</source>
         <translation>规划救援</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="242" />
+        <location filename="../../app/main_window.py" line="363" />
+        <source>New &amp;alarm (focus the intake)</source>
+        <translation>新报警(转到受理)(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="368" />
+        <source>Incident &amp;board</source>
+        <translation>事件看板(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="373" />
+        <source>La&amp;yout</source>
+        <translation>布局(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="374" />
+        <source>&amp;Command centre</source>
+        <translation>指挥中心(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="375" />
+        <source>District &amp;planning</source>
+        <translation>区域规划(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="381" />
         <source>District &amp;planning panel</source>
         <translation>区域规划面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="244" />
+        <location filename="../../app/main_window.py" line="383" />
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="247" />
+        <location filename="../../app/main_window.py" line="386" />
         <source>&amp;Language (after restart)</source>
         <translation>语言(重启后生效)(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="249" />
+        <location filename="../../app/main_window.py" line="388" />
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="307" />
+        <location filename="../../app/main_window.py" line="455" />
         <source>Opening the database; on first run a SYNTHETIC demo registry of Shanghai (304,634 elevators) is created...</source>
         <translation>正在打开数据库;首次运行时将生成上海的合成(SYNTHETIC)演示登记数据(304,634 部电梯)……</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="309" />
+        <location filename="../../app/main_window.py" line="457" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="310" />
+        <location filename="../../app/main_window.py" line="458" />
         <source>LiftGuard</source>
         <translation>LiftGuard</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="331" />
+        <location filename="../../app/main_window.py" line="479" />
         <source>Cancelled: no registry was created. Generate one with `liftguard generate` or import elevators.</source>
         <translation>已取消:未生成登记数据。请用 `liftguard generate` 生成或导入电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="365" />
+        <location filename="../../app/main_window.py" line="486" />
+        <source>No command centre: %s</source>
+        <translation>指挥中心不可用:%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="520" />
         <source>Cancelled: nothing was written.</source>
         <translation>已取消:未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="367" />
+        <location filename="../../app/main_window.py" line="522" />
         <source>The database could not be opened: %s</source>
         <translation>无法打开数据库:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="368" />
+        <location filename="../../app/main_window.py" line="523" />
         <source>No map: the database could not be opened.</source>
         <translation>无地图:无法打开数据库。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="407" />
+        <location filename="../../app/main_window.py" line="540" />
         <source>Loading road network %s ...</source>
         <translation>正在载入路网 %s ……</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="445" />
+        <location filename="../../app/main_window.py" line="555" />
         <source>Road network not loaded: %s</source>
         <translation>路网未载入:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="460" />
+        <location filename="../../app/main_window.py" line="568" />
         <source>Road network loaded: %s</source>
         <translation>路网已载入:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="465" />
+        <location filename="../../app/main_window.py" line="574" />
         <source>Road network</source>
         <translation>路网</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="465" />
+        <location filename="../../app/main_window.py" line="574" />
         <source>OpenStreetMap (*.osm *.osm.pbf *.xml)</source>
         <translation>OpenStreetMap (*.osm *.osm.pbf *.xml)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="474" />
+        <location filename="../../app/main_window.py" line="583" />
         <source>Select an elevator first</source>
         <translation>请先选择一部电梯</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="529" />
+        <location filename="../../app/main_window.py" line="659" />
+        <source>Report written to %s</source>
+        <translation>报告已写入 %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="775" />
+        <source>Move-up warning: with %s committed, %s elevators have no station within the limit (magenta squares)</source>
+        <translation>补位预警:%s 出动后,%s 部电梯无站点可在时限内到达(品红方块)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="807" />
         <source>Export map image</source>
         <translation>导出地图图片</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="530" />
+        <location filename="../../app/main_window.py" line="808" />
         <source>PNG image (*.png);;JPEG image (*.jpg)</source>
         <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="538" />
+        <location filename="../../app/main_window.py" line="816" />
         <source>Map image written to %s</source>
         <translation>地图图片已写入 %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="551" />
+        <location filename="../../app/main_window.py" line="829" />
         <source>frame %s ms</source>
         <translation>帧 %s 毫秒</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="577" />
+        <location filename="../../app/main_window.py" line="855" />
         <source>The elevator found is hidden by the current filter</source>
         <translation>找到的电梯被当前筛选条件隐藏</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="592" />
+        <location filename="../../app/main_window.py" line="870" />
         <source>The language changes when LiftGuard is started again.</source>
         <translation>语言将在重新启动 LiftGuard 后更改。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="603" />
+        <location filename="../../app/main_window.py" line="881" />
         <source>This registry holds no elevators. Import elevators (liftguard import) or generate the demo (liftguard generate).</source>
         <translation>此登记数据中没有电梯。请导入电梯(liftguard import)或生成演示数据(liftguard generate)。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="606" />
+        <location filename="../../app/main_window.py" line="884" />
         <source>No elevator matches the filter. Reset the filters to see all %s elevators.</source>
         <translation>没有符合筛选条件的电梯。重置筛选可查看全部 %s 部电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="609" />
+        <location filename="../../app/main_window.py" line="887" />
         <source>%s elevators have no coordinates and are not drawn.</source>
         <translation>%s 部电梯没有坐标,未绘制。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="612" />
+        <location filename="../../app/main_window.py" line="890" />
         <source>%s elevators lie outside every district boundary.</source>
         <translation>%s 部电梯不在任何区界内。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="619" />
+        <location filename="../../app/main_window.py" line="897" />
         <source>No registry loaded.</source>
         <translation>未载入登记数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="623" />
+        <location filename="../../app/main_window.py" line="901" />
         <source>Registry</source>
         <translation>登记数据</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window.py" line="626" />
+        <location filename="../../app/main_window.py" line="904" />
         <source>%n elevator(s)</source>
         <translation><numerusform>%n 部电梯</numerusform></translation>
     </message>
@@ -663,83 +989,83 @@
 <context>
     <name>PlanningPanel</name>
     <message>
-        <location filename="../../app/panels/planning.py" line="91" />
+        <location filename="../../app/panels/planning.py" line="83" />
         <source>Compute coverage</source>
         <extracomment>Columns of the figures table: (key in the merged frame, header).</extracomment>
         <translation>计算覆盖</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="92" />
+        <location filename="../../app/panels/planning.py" line="84" />
         <source>Show gap layer on map</source>
         <translation>在地图上显示缺口图层</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="96" />
+        <location filename="../../app/panels/planning.py" line="88" />
         <source>Site new stations</source>
         <translation>选址新站点</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="98" />
+        <location filename="../../app/panels/planning.py" line="90" />
         <source>Load a registry and a road graph, then compute.</source>
         <translation>请先载入登记数据和路网,再计算。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="107" />
+        <location filename="../../app/panels/planning.py" line="99" />
         <source>Pick</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="107" />
+        <location filename="../../app/panels/planning.py" line="99" />
         <source>Site</source>
         <translation>站址</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="108" />
+        <location filename="../../app/panels/planning.py" line="100" />
         <source>Newly covered</source>
         <translation>新增覆盖</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="108" />
+        <location filename="../../app/panels/planning.py" line="100" />
         <source>Cumulative</source>
         <translation>累计</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="112" />
+        <location filename="../../app/panels/planning.py" line="104" />
         <source>Limit</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="113" />
+        <location filename="../../app/panels/planning.py" line="105" />
         <source>Time of day</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="117" />
+        <location filename="../../app/panels/planning.py" line="109" />
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="122" />
+        <location filename="../../app/panels/planning.py" line="114" />
         <source>New stations</source>
         <translation>新站点数</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="155" />
+        <location filename="../../app/panels/planning.py" line="147" />
         <source>No road graph: targets and ledgers only. Import roads for coverage and siting.</source>
         <translation>无路网:仅显示目标和台账。导入路网后可计算覆盖和选址。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="256" />
+        <location filename="../../app/panels/planning.py" line="249" />
         <source>%1 of %2 elevators beyond %3 min</source>
         <translation>%2 部电梯中有 %1 部超过 %3 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="273" />
+        <location filename="../../app/panels/planning.py" line="266" />
         <source>No gap elevator can be covered by a new station.</source>
         <translation>新站点无法覆盖任何缺口电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/planning.py" line="282" />
+        <location filename="../../app/panels/planning.py" line="275" />
         <source>%1 new station(s) cover %2 of %3 gap elevators</source>
         <translation>%1 个新站点覆盖 %3 部缺口电梯中的 %2 部</translation>
     </message>

@@ -111,7 +111,7 @@ def test_joint_response_panel(qtbot, centre, tmp_path) -> None:
     model.set_incident(got.intake.incident_id)
     labels = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     assert labels == ["维保单位", "119 消防", "110 公安", "物业"]
-    assert model.data(model.index(1, 1)) == "notified"
+    assert model.data(model.index(1, 1)) == "已通知"  # notified, in the model's language
     panel.table.selectRow(1)
     with qtbot.waitSignal(model.eventCommitted):
         panel.buttons["acknowledged"].click()
@@ -119,3 +119,21 @@ def test_joint_response_panel(qtbot, centre, tmp_path) -> None:
         "119"] == "acknowledged"
     out = panel.export_report(tmp_path / "r.pdf")
     assert out is not None and out.read_bytes()[:5] == b"%PDF-"
+
+
+def test_built_in_label_tables_cover_both_languages() -> None:
+    """The incident models label headers, states and agencies from tables per language (the
+    widgets use tr()); each table must have every entry in both, and Chinese must be Chinese."""
+    import re
+
+    from app.models.incident_model import LABEL_TABLES
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for name, table in LABEL_TABLES.items():
+        assert set(table) == {"en", "zh"}, name
+        en, zh = table["en"], table["zh"]
+        keys_en = list(en) if isinstance(en, dict) else list(range(len(en)))
+        keys_zh = list(zh) if isinstance(zh, dict) else list(range(len(zh)))
+        assert keys_en == keys_zh, name
+        for key in keys_en:
+            assert str(en[key]).strip() and cjk.search(str(zh[key])), (name, key)
