@@ -1,17 +1,29 @@
 """The main window: the map canvas in the middle, panels in docks, the dataset banner on top.
 
-Docks: legend and layers (left), search, filters, inspector and rescue (right), the district
-summary and district planning (bottom). The database opens off the UI thread with a cancellable
-progress dialog; the map data (projection) is built in the same worker. After the first frame,
-background workers build the picking/search indexes and, when the database has a linked road
-graph (:func:`gis.roads.linked_graph_file`), load it from the cache and build the routing engine
-used by "Plan rescue" and by the planning panel.
+Docks: legend and layers (left), alarm intake, search, filters, inspector and rescue (right),
+the incident board and the joint-response panel beside the district summary and district
+planning (bottom). Two layouts (View menu): *Command centre* (the default: intake, board and
+joint response shown) and *District planning*. The database opens off the UI thread with a
+cancellable progress dialog; the map data (projection) is built in the same worker. After the
+first frame, background workers build the picking/search indexes and, when the database has a
+linked road graph (:func:`gis.roads.linked_graph_file`), load it from the cache and build the
+routing engine used by "Plan rescue", the planning panel and the command centre's
+recommendations.
+
+The command centre (:class:`gis.incidents.centre.CommandCentre`) is built in the same worker
+from the open store and the loaded registry, acting as the operator and workstation of the
+settings (``centre/operator``, default the login name; ``centre/workstation``, default the host
+name) on the system clock; it gets the routing engine when the road graph is ready. Open
+incidents are drawn on the map as a layer coloured by urgency; the selected incident is marked,
+with its crew's route and the recommended options' routes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
+import socket
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -36,12 +48,16 @@ from app.map.canvas import MapCanvas
 from app.map.data import MapData
 from app.map.overlays import LineStyle, PointStyle
 from app.map.renderer import MapRenderer
+from app.models.incident_model import IncidentBoardModel, JointResponseModel
 from app.models.map_model import LayerModel, MapModel
 from app.models.registry_model import RegistryModel
 from app.models.road_model import RoadNetworkModel
 from app.models.summary_model import SummaryTableModel
+from app.panels.alarm_intake import AlarmIntakePanel
 from app.panels.filters import FilterPanel
+from app.panels.incident_board import IncidentBoard
 from app.panels.inspector import InspectorPanel
+from app.panels.joint_response import JointResponsePanel
 from app.panels.layers import LayersPanel
 from app.panels.legend import LegendPanel
 from app.panels.planning import PlanningPanel
@@ -56,6 +72,8 @@ from gis.thematic import VIEW_TITLES, VIEWS
 
 if TYPE_CHECKING:
     from gis.config import Config
+    from gis.incidents.centre import CommandCentre, Received
+    from gis.incidents.log import Actor
     from gis.roads import RoadArrays
     from gis.routing import RoutingEngine
 
@@ -74,6 +92,65 @@ ROUTE_STYLE = LineStyle(rgb=(70, 90, 200), width_px=3.0, highlight=0,
 RESCUE_STATION_STYLE = PointStyle(rgb=(255, 200, 0), shape="square", size_px=5,
                                   outline_rgb=(40, 40, 40))
 
+#: Command centre overlays: open incidents by urgency, the selected one, its routes, and the
+#: elevators left without a station within the limit after a crew is committed.
+INCIDENT_OVERLAYS = {
+    "late": PointStyle(rgb=(200, 0, 0), shape="triangle", size_px=9, outline_rgb=(255, 255, 255)),
+    "predicted_late": PointStyle(rgb=(245, 120, 0), shape="triangle", size_px=8,
+                                 outline_rgb=(255, 255, 255)),
+    "at_risk": PointStyle(rgb=(235, 200, 0), shape="triangle", size_px=7,
+                          outline_rgb=(60, 60, 60)),
+    "ok": PointStyle(rgb=(30, 110, 200), shape="triangle", size_px=7,
+                     outline_rgb=(255, 255, 255)),
+}
+SELECTED_INCIDENT_OVERLAY = "incident_selected"
+SELECTED_INCIDENT_STYLE = PointStyle(rgb=(255, 230, 0), shape="diamond", size_px=12,
+                                     outline_rgb=(0, 0, 0))
+CREW_ROUTE_OVERLAY = "incident_crew_route"
+CREW_ROUTE_STYLE = LineStyle(rgb=(140, 0, 210), width_px=5.0)
+OPTION_ROUTES_OVERLAY = "incident_option_routes"
+OPTION_ROUTE_STYLE = LineStyle(rgb=(70, 90, 200), width_px=3.0, highlight=0,
+                               highlight_rgb=(0, 150, 80), highlight_width_px=5.0)
+COVERAGE_LOST_OVERLAY = "coverage_lost"
+COVERAGE_LOST_STYLE = PointStyle(rgb=(255, 0, 255), shape="square", size_px=3,
+                                 outline_rgb=(0, 0, 0))
+
+
+def operator_actor(settings: Settings) -> Actor:
+    """Who acts at this workstation: ``centre/operator`` (default: the login name) and
+    ``centre/workstation`` (default: the host name) from the settings."""
+    from gis.incidents.log import Actor
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name (e.g. a container without passwd entry)
+        user = "operator"
+    operator = str(settings.value("centre/operator", "") or user)
+    workstation = str(settings.value("centre/workstation", "") or socket.gethostname()
+                      or "workstation")
+    return Actor(operator, workstation)
+
+
+def build_command_centre(store: Any, registry: Registry, actor: Actor, config: Config,
+                         engine: RoutingEngine | None = None) -> CommandCentre:
+    """A command centre over ``store``'s incident log and ``registry`` (system clock,
+    escalation rules with the city limit of ``config``)."""
+    from gis.clock import SystemClock
+    from gis.incidents.centre import CommandCentre
+    from gis.incidents.escalation import EscalationRules
+    from gis.incidents.log import IncidentLog
+
+    return CommandCentre(IncidentLog(store), registry.elevators, registry.stations,
+                         actor=actor, engine=engine, clock=SystemClock(),
+                         rules=EscalationRules.from_config(config))
+
+
+def _replay_available() -> bool:
+    """Whether the training replay (app.replay, another part of the app) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("app.replay") is not None
+
 
 def ui_language(settings: Settings) -> str:
     """``"zh"`` or ``"en"``: the setting, or the system locale when set to "system"."""
@@ -86,6 +163,8 @@ class MainWindow(QMainWindow):
 
     registry_loaded = Signal()
     roads_loaded = Signal()
+    #: The command centre was installed (or removed: check :attr:`centre`).
+    centre_changed = Signal()
 
     def __init__(self, settings: Settings, db_url: str | None = None) -> None:
         super().__init__()
@@ -103,11 +182,18 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setObjectName("datasetBanner")
         self.banner.setWordWrap(True)
+        self.live_banner = QLabel()
+        self.live_banner.setObjectName("liveBanner")
+        self.live_banner.setWordWrap(True)
+        self.live_banner.setStyleSheet("background:#f8d7da;color:#842029;padding:4px;"
+                                       "font-weight:bold")
+        self.live_banner.hide()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.live_banner)
         layout.addWidget(self.canvas, 1)
         self.setCentralWidget(central)
 
@@ -121,6 +207,15 @@ class MainWindow(QMainWindow):
         self.search = SearchPanel(renderer)
         self.planning = PlanningPanel()
         self.rescue = RescuePanel()
+        self.intake = AlarmIntakePanel()
+        # the board and joint-response panel need a command centre: built when one is set
+        self.centre: CommandCentre | None = None
+        self.board_model: IncidentBoardModel | None = None
+        self.joint_model: JointResponseModel | None = None
+        self.board: IncidentBoard | None = None
+        self.joint: JointResponsePanel | None = None
+        self._shown_incident: int | None = None
+        self._incident_layer_key: tuple = ()
         self.summary_model = SummaryTableModel(self.registry_model, chinese=self.language == "zh")
         self.summary_view = QTableView()
         self.summary_view.setModel(self.summary_model)
@@ -130,13 +225,17 @@ class MainWindow(QMainWindow):
         left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea,
                                Qt.DockWidgetArea.RightDockWidgetArea,
                                Qt.DockWidgetArea.BottomDockWidgetArea)
+        no_centre = self.tr("Incidents appear here once a database is open.")
         for key, title, widget, area in (
                 ("legend", self.tr("Legend"), self.legend, left),
                 ("layers", self.tr("Layers"), self.layers_panel, left),
+                ("intake", self.tr("Alarm intake"), self.intake, right),
                 ("search", self.tr("Find elevator"), self.search, right),
                 ("filters", self.tr("Filters"), self.filters, right),
                 ("inspector", self.tr("Inspector"), self.inspector, right),
                 ("rescue", self.tr("Rescue"), self.rescue, right),
+                ("incidents", self.tr("Incidents"), QLabel(no_centre), bottom),
+                ("joint", self.tr("Joint response"), QLabel(no_centre), bottom),
                 ("summary", self.tr("Districts"), self.summary_view, bottom),
                 ("planning", self.tr("District planning"), self.planning, bottom)):
             dock = QDockWidget(title, self)
@@ -146,11 +245,12 @@ class MainWindow(QMainWindow):
             self.docks[key] = dock
         self.tabifyDockWidget(self.docks["filters"], self.docks["inspector"])
         self.tabifyDockWidget(self.docks["inspector"], self.docks["rescue"])
+        self.splitDockWidget(self.docks["incidents"], self.docks["joint"],
+                             Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(self.docks["incidents"], self.docks["summary"])
         self.tabifyDockWidget(self.docks["summary"], self.docks["planning"])
         self.docks["filters"].raise_()
-        self.docks["summary"].raise_()
-        # hidden until asked for (View menu): its form would take ~350 px from the map
-        self.docks["planning"].hide()
+        self._layout = str(settings.value("ui/layout", "command_centre") or "command_centre")
         self._docks_sized = False
 
         self.status = QLabel()
@@ -171,9 +271,28 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if not self._docks_sized:  # the map keeps most of the height
+        if not self._docks_sized:
             self._docks_sized = True
-            self.resizeDocks([self.docks["summary"]], [170], Qt.Orientation.Vertical)
+            self.apply_layout(self._layout)
+
+    def apply_layout(self, name: str) -> None:
+        """``"command_centre"``: intake, incident board and joint response in front, the
+        bottom docks tall enough for the board; ``"planning"``: the district summary in
+        front, incident docks hidden, the map keeps most of the height."""
+        centre = name == "command_centre"
+        for key in ("intake", "incidents", "joint"):
+            self.docks[key].setVisible(centre)
+        self.docks["planning"].hide()  # its form would take ~350 px from the map
+        self.docks["incidents" if centre else "summary"].raise_()
+        if centre:
+            self.docks["rescue"].raise_()
+            self.resizeDocks([self.docks["incidents"], self.docks["joint"]], [900, 480],
+                             Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["summary"]], [290 if centre else 170],
+                         Qt.Orientation.Vertical)
+        if name != self._layout:
+            self._layout = name
+            self.settings.set_value("ui/layout", name)
 
     # ------------------------------------------------------------------ menus
     def _build_menus(self) -> None:
@@ -189,6 +308,10 @@ class MainWindow(QMainWindow):
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self._export_dialog)
         file_menu.addAction(self.export_action)
+        if _replay_available():
+            replay_action = QAction(self.tr("&Training replay..."), self)
+            replay_action.triggered.connect(self.open_training_replay)
+            file_menu.addAction(replay_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -237,6 +360,23 @@ class MainWindow(QMainWindow):
         self.addAction(self.rescue_action)  # the shortcut works with the menu closed
         toolbar.addAction(self.rescue_action)
         view_menu.addSeparator()
+        self.intake_action = QAction(self.tr("New &alarm (focus the intake)"), self)
+        self.intake_action.setShortcuts([QKeySequence("F2"), QKeySequence("Ctrl+N")])
+        self.intake_action.triggered.connect(self.focus_intake)
+        view_menu.addAction(self.intake_action)
+        self.addAction(self.intake_action)
+        board_action = QAction(self.tr("Incident &board"), self)
+        board_action.setShortcut(QKeySequence("F3"))
+        board_action.triggered.connect(self.focus_board)
+        view_menu.addAction(board_action)
+        self.addAction(board_action)
+        layouts = view_menu.addMenu(self.tr("La&yout"))
+        for name, label, key in (("command_centre", self.tr("&Command centre"), "Ctrl+Shift+C"),
+                                 ("planning", self.tr("District &planning"), "Ctrl+Shift+P")):
+            action = QAction(label, self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _c=False, n=name: self.apply_layout(n))
+            layouts.addAction(action)
         planning_toggle = self.docks["planning"].toggleViewAction()
         planning_toggle.setText(self.tr("District &planning panel"))
         view_menu.addAction(planning_toggle)
@@ -272,6 +412,7 @@ class MainWindow(QMainWindow):
         self.planning.gap_layer_changed.connect(self._show_gaps)
         self.planning.candidates_changed.connect(self._show_candidates)
         self.planning.failed.connect(lambda exc, details: show_error(self, exc, details))
+        self.intake.alarmReceived.connect(self._on_alarm_received)
 
     # --------------------------------------------------------------- loading
     def open_database(self) -> Worker:
@@ -282,8 +423,9 @@ class MainWindow(QMainWindow):
 
         url = self.db_url
         config = self.settings.config(as_of=dt.date.today())
+        actor = operator_actor(self.settings)
 
-        def job(progress, cancelled) -> tuple[Registry, MapData] | None:
+        def job(progress, cancelled) -> tuple[Registry, MapData, Any] | None:
             from app.map.data import build_map_data
 
             store = open_store(url)
@@ -302,7 +444,12 @@ class MainWindow(QMainWindow):
             cfg = self.settings.config(
                 adcode=registry.meta.get("adcode"),
                 as_of=dt.date.fromisoformat(as_of) if as_of else dt.date.today())
-            return registry, build_map_data(registry, cfg, index=False)
+            data = build_map_data(registry, cfg, index=False)
+            try:  # the map opens even if the incident tables cannot be made
+                centre: Any = build_command_centre(store, registry, actor, cfg)
+            except LiftGuardError as exc:
+                centre = exc
+            return registry, data, centre
 
         self._progress = QProgressDialog(
             self.tr("Opening the database; on first run a SYNTHETIC demo registry of Shanghai "
@@ -326,14 +473,19 @@ class MainWindow(QMainWindow):
             self._progress.deleteLater()
             self._progress = None
 
-    def _on_loaded(self, result: tuple[Registry, MapData] | None) -> None:
+    def _on_loaded(self, result: tuple[Registry, MapData, Any] | None) -> None:
         self._close_progress()
         if result is None:
             self.banner.setText(self.tr("Cancelled: no registry was created. Generate one with "
                                         "`liftguard generate` or import elevators."))
             return
-        _registry, data = result
+        _registry, data, centre = result
         self.set_map_data(data)
+        if isinstance(centre, LiftGuardError):
+            self.set_command_centre(None)
+            self.intake.status.setText(self.tr("No command centre: %s") % centre)
+        else:
+            self.set_command_centre(centre)
         self.registry_loaded.emit()
 
         def after_first_frame() -> None:  # heavy imports (scipy) and road loading wait
@@ -348,6 +500,8 @@ class MainWindow(QMainWindow):
         """Show an already built registry (used by the loader and by tests)."""
         self.registry_model.set_registry(data.registry, data.config)
         self.config = data.config
+        if self.centre is not None:
+            self.centre.engine = None  # the road network is loaded again for this registry
         self.roads.set_context(data.registry, data.config, data.epsg)
         self.canvas.set_data(data, language=self.language)
         self.planning.set_context(data.registry, None, data.config)
@@ -409,6 +563,7 @@ class MainWindow(QMainWindow):
         self.planning.set_context(renderer.data.registry, engine, self.config)
         self.rescue.set_engine(engine, today=self.config.today if self.config else None,
                                label=self.roads.label)
+        self._set_centre_engine(engine)
         self.canvas.update()
         self.statusBar().showMessage(self.tr("Road network loaded: %s") % self.roads.label,
                                      8000)
@@ -463,6 +618,175 @@ class MainWindow(QMainWindow):
             return
         self.canvas.set_overlay(name, frame["lon"].to_numpy(float),  # type: ignore[index]
                                 frame["lat"].to_numpy(float), style)  # type: ignore[index]
+
+    # --------------------------------------------------------- command centre
+    def set_command_centre(self, centre: CommandCentre | None) -> None:
+        """Show the incidents of ``centre`` (board, joint response, intake, map layer);
+        ``None`` removes them. The centre gets the routing engine when roads are loaded."""
+        if self.board is not None:
+            self.board.stop_timers()
+        self.centre = centre
+        self._shown_incident, self._incident_layer_key = None, ()
+        for name in (SELECTED_INCIDENT_OVERLAY, CREW_ROUTE_OVERLAY, OPTION_ROUTES_OVERLAY,
+                     COVERAGE_LOST_OVERLAY, *self._urgency_overlays()):
+            self.canvas.clear_overlay(name)
+        if centre is None:
+            self.board_model = self.joint_model = None
+            self.board = self.joint = None
+            self.intake.set_model(None)
+            self.centre_changed.emit()
+            return
+        if self.roads.engine is not None:
+            centre.engine = self.roads.engine
+        self.board_model = IncidentBoardModel(centre, language=self.language, parent=self)
+        self.joint_model = JointResponseModel(centre, language=self.language, parent=self)
+        self.board = IncidentBoard(self.board_model)
+        self.joint = JointResponsePanel(self.joint_model)
+        for dock, widget in ((self.docks["incidents"], self.board),
+                             (self.docks["joint"], self.joint)):
+            old = dock.widget()
+            dock.setWidget(widget)
+            if old is not None:
+                old.deleteLater()
+        self.board.incidentSelected.connect(self._show_incident)
+        self.board.coverageLost.connect(self._show_coverage_lost)
+        self.board_model.incidentsChanged.connect(self._on_incidents_changed)
+        self.board_model.dataChanged.connect(lambda *_: self._draw_incidents())
+        for model in (self.board_model, self.joint_model):
+            model.actionFailed.connect(self._on_incident_action_failed)
+        self.joint_model.eventCommitted.connect(lambda _ev: self._on_incidents_changed())
+        self.joint.reportWritten.connect(
+            lambda path: self.statusBar().showMessage(self.tr("Report written to %s") % path,
+                                                      8000))
+        self.intake.set_model(self.board_model)
+        self._draw_incidents()
+        self.centre_changed.emit()
+
+    def _set_centre_engine(self, engine: RoutingEngine | None) -> None:
+        if self.centre is None or self.board_model is None:
+            return
+        self.centre.engine = engine
+        self.centre.recommendations.clear()  # computed again on the new graph when shown
+        self.board_model.refresh()
+
+    def refresh_incidents(self) -> None:
+        """Reload the board and the joint response from the database (remote events)."""
+        if self.board_model is not None and self.joint_model is not None:
+            self.board_model.refresh()
+            self.joint_model.refresh()
+
+    def focus_intake(self) -> None:
+        self.docks["intake"].show()
+        self.docks["intake"].raise_()
+        self.intake.focus_code()
+
+    def focus_board(self) -> None:
+        self.docks["incidents"].show()
+        self.docks["incidents"].raise_()
+        if self.board is not None:
+            self.board.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_alarm_received(self, got: Received) -> None:
+        """Select the new (or merged) incident and put the focus on the board: the next
+        Enter confirms the recommended dispatch."""
+        if self.board is None or got.intake.incident_id is None:
+            return
+        self.board.select_incident(int(got.intake.incident_id))
+        self.focus_board()
+
+    def _on_incidents_changed(self) -> None:
+        if self.joint_model is not None:
+            self.joint_model.refresh()
+        self._incident_layer_key = ()
+        self._draw_incidents()
+        if self.board is not None and self._shown_incident is not None:
+            iid = self.board.selected_incident()
+            if iid is None or iid != self._shown_incident:
+                self._clear_incident_marks()
+
+    def _on_incident_action_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        if self.board is not None:
+            self.board.hint.setText(message)
+
+    def _urgency_overlays(self) -> list[str]:
+        return [f"incidents_{u}" for u in INCIDENT_OVERLAYS]
+
+    def _draw_incidents(self) -> None:
+        """The open incidents as one overlay per urgency; redrawn only when an incident
+        or its urgency changed (the board's clock ticks every second)."""
+        if self.board_model is None or self.canvas.renderer is None:
+            return
+        points = self.board_model.map_points()
+        key = tuple(zip(points["incident_id"].tolist(), points["urgency"].tolist(),
+                        strict=True))
+        if key == self._incident_layer_key:
+            return
+        self._incident_layer_key = key
+        for urgency, style in INCIDENT_OVERLAYS.items():
+            hit = points.loc[points["urgency"] == urgency]
+            name = f"incidents_{urgency}"
+            if hit.empty:
+                self.canvas.clear_overlay(name)
+            else:
+                self.canvas.set_overlay(name, hit["lon"].to_numpy(float),
+                                        hit["lat"].to_numpy(float), style)
+
+    def _show_incident(self, incident_id: int, lon: float, lat: float, _route: object) -> None:
+        """Mark the selected incident, draw its crew's and options' routes, and zoom to it
+        when the selection moved to another incident."""
+        if self.joint_model is not None:
+            self.joint_model.set_incident(incident_id)
+        if self.board_model is None or self.canvas.renderer is None:
+            return
+        routes = self.board_model.routes(incident_id)
+        self.canvas.set_overlay(SELECTED_INCIDENT_OVERLAY, [lon], [lat],
+                                SELECTED_INCIDENT_STYLE)
+        if routes.crew:
+            self.canvas.set_lines(CREW_ROUTE_OVERLAY, [routes.crew], CREW_ROUTE_STYLE)
+        else:
+            self.canvas.clear_overlay(CREW_ROUTE_OVERLAY)
+        if routes.options:
+            self.canvas.set_lines(OPTION_ROUTES_OVERLAY, routes.options, OPTION_ROUTE_STYLE)
+        else:
+            self.canvas.clear_overlay(OPTION_ROUTES_OVERLAY)
+        if incident_id != self._shown_incident:
+            self._shown_incident = incident_id
+            pts = np.array([(lon, lat), *routes.crew,
+                            *(p for r in routes.options[:1] for p in r)], dtype=float)
+            self.canvas.zoom_to_lonlat(pts[:, 0], pts[:, 1], min_span_m=600.0)
+
+    def _clear_incident_marks(self) -> None:
+        self._shown_incident = None
+        for name in (SELECTED_INCIDENT_OVERLAY, CREW_ROUTE_OVERLAY, OPTION_ROUTES_OVERLAY):
+            self.canvas.clear_overlay(name)
+
+    def _show_coverage_lost(self, station_id: str, lost: object) -> None:
+        """Move-up warning: elevators with no station within the limit while
+        ``station_id``'s crew is committed."""
+        if self.canvas.renderer is None:
+            return
+        frame = lost  # DataFrame: registration_code, lon, lat, eta_before_s, eta_after_s
+        if frame is None or len(frame) == 0:  # type: ignore[arg-type]
+            self.canvas.clear_overlay(COVERAGE_LOST_OVERLAY)
+            return
+        self._show_points(COVERAGE_LOST_OVERLAY, frame, COVERAGE_LOST_STYLE)
+        self.statusBar().showMessage(
+            self.tr("Move-up warning: with %s committed, %s elevators have no station within "
+                    "the limit (magenta squares)") % (station_id, f"{len(frame):,}"),  # type: ignore[arg-type]
+            20000)
+
+    # ---------------------------------------------------------------- replay
+    def open_training_replay(self) -> QWidget | None:
+        """Open the training replay (app.replay) over this database."""
+        try:
+            from app.replay.window import open_replay_window
+        except ImportError as exc:
+            show_error(self, LiftGuardError(f"the training replay is not available: {exc}"))
+            return None
+        renderer = self.canvas.renderer
+        return open_replay_window(self, db_url=self._database_url(),
+                                  map_data=renderer.data if renderer is not None else None)
 
     # ---------------------------------------------------------------- export
     def export_map_image(self, path: str) -> None:
