@@ -195,7 +195,8 @@ def parse_alarm_json(text: str | bytes, *, default_channel: str = "automatic") -
                                    or len(message_id) > 128):
         raise AlarmRejected("must be a non-empty string of at most 128 characters",
                             field_name="message_id")
-    return make_alarm(str(channel), code, alarm_type=msg.get("alarm_type", ""),
+    return make_alarm(str(channel), code,
+                      alarm_type=msg.get("alarm_type", msg.get("event_type", "")),
                       source=str(msg.get("source", "") or ""), at=parse_time(msg["time"]),
                       device_id=str(msg.get("device_id", "") or ""), message_id=message_id,
                       trapped_count=msg.get("trapped_count", 0),

@@ -262,3 +262,10 @@ def test_take_message_without_a_broker(db_url: str) -> None:
     assert take_message(centre, _alarm(9), topic="t").intake.accepted
     small = take_message(centre, _alarm(10), topic="t", max_message_bytes=10)
     assert not small.intake.accepted and "more than the 10 allowed" in small.intake.reason
+
+
+def test_gbt_24476_event_type_alias(db_url: str) -> None:
+    msg = {"device_id": "IOT-1", "registration_code": "310100000000000042", "event_type": "困人",
+           "time": dt.datetime.now(dt.UTC).isoformat(), "message_id": "alias-1"}
+    got = take_message(_centre(db_url), json.dumps(msg, ensure_ascii=False).encode()).intake
+    assert got.accepted and got.elevator["rescue_code"] == "100042"
