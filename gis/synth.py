@@ -369,16 +369,21 @@ def _assign_condition(el: pd.DataFrame, rng: np.random.Generator, as_of: dt.date
                     np.where(assessed & (u < p1 + p2), "class_ii", "none"))
     el["risk_class"] = risk
     el["risk_scheme"] = np.where(assessed, DEFAULT_RISK_SCHEME, "")
-    # Retrofit pipeline: Class I elevators are in it; some Class II and old ones too.
-    in_pipe = (risk == "class_i") | ((risk == "class_ii") & (rng.random(n) < 0.45)) | \
+    # Retrofit pipeline: Class I elevators are in it; some Class II and old ones too. Items
+    # progress with the time since their assessment (Class I about 4 months to close,
+    # others about 7), so old findings are mostly closed and recent ones still open.
+    since = np.where(assessed, assess_days, rng.integers(5, 60, size=n)).astype(float)
+    p_pipe_ii = 0.3 + 0.65 * np.minimum(1.0, since / 365.0)
+    in_pipe = (risk == "class_i") | ((risk == "class_ii") & (rng.random(n) < p_pipe_ii)) | \
               (very_old & (rng.random(n) < 0.08))
     stages = np.array(["assessment", "plan", "approval", "works", "inspection",
                        "back_in_service"])
-    stage = rng.choice(len(stages), size=n, p=[0.16, 0.2, 0.14, 0.22, 0.08, 0.2])
-    stage = np.where(risk == "class_i", np.minimum(stage, 4), stage)
+    months_to_close = np.where(risk == "class_i", 120.0, 210.0)
+    progress = since / months_to_close + rng.normal(0, 0.2, size=n)
+    stage = np.clip(np.floor(progress * 5), 0, 5).astype(int)
     el["retrofit_status"] = np.where(in_pipe, stages[stage], "none")
-    stage_days = rng.gamma(2.0, 30.0, size=n).astype(int) + 1
-    el["retrofit_status_date"] = np.where(in_pipe, today - stage_days.astype("timedelta64[D]"),
+    entered = np.minimum(since, rng.gamma(2.0, 15.0, size=n)).astype(int)
+    el["retrofit_status_date"] = np.where(in_pipe, today - entered.astype("timedelta64[D]"),
                                           np.datetime64("NaT"))
     made = el["manufacture_year"].to_numpy()
     el["has_ascending_overspeed"] = (made >= cfg.overspeed_cutoff_year) | \
