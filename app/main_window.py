@@ -111,6 +111,8 @@ CREW_ROUTE_STYLE = LineStyle(rgb=(140, 0, 210), width_px=5.0)
 OPTION_ROUTES_OVERLAY = "incident_option_routes"
 OPTION_ROUTE_STYLE = LineStyle(rgb=(70, 90, 200), width_px=3.0, highlight=0,
                                highlight_rgb=(0, 150, 80), highlight_width_px=5.0)
+#: Option routes fitted into the view when an incident is selected (the rest may run off it).
+ZOOM_OPTIONS = 3
 COVERAGE_LOST_OVERLAY = "coverage_lost"
 COVERAGE_LOST_STYLE = PointStyle(rgb=(255, 0, 255), shape="square", size_px=3,
                                  outline_rgb=(0, 0, 0))
@@ -283,12 +285,14 @@ class MainWindow(QMainWindow):
         for key in ("intake", "incidents", "joint"):
             self.docks[key].setVisible(centre)
         self.docks["planning"].hide()  # its form would take ~350 px from the map
+        # the intake finds elevators by code or address too: the search waits behind it
+        self.docks["search"].setVisible(not centre)
         self.docks["incidents" if centre else "summary"].raise_()
         if centre:
             self.docks["rescue"].raise_()
             self.resizeDocks([self.docks["incidents"], self.docks["joint"]], [900, 480],
                              Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["summary"]], [290 if centre else 170],
+        self.resizeDocks([self.docks["summary"]], [330 if centre else 170],
                          Qt.Orientation.Vertical)
         if name != self._layout:
             self._layout = name
@@ -750,11 +754,11 @@ class MainWindow(QMainWindow):
             self.canvas.set_lines(OPTION_ROUTES_OVERLAY, routes.options, OPTION_ROUTE_STYLE)
         else:
             self.canvas.clear_overlay(OPTION_ROUTES_OVERLAY)
-        if incident_id != self._shown_incident:
+        if incident_id != self._shown_incident:  # zoom once per incident, not per refresh
             self._shown_incident = incident_id
             pts = np.array([(lon, lat), *routes.crew,
-                            *(p for r in routes.options[:1] for p in r)], dtype=float)
-            self.canvas.zoom_to_lonlat(pts[:, 0], pts[:, 1], min_span_m=600.0)
+                            *(p for r in routes.options[:ZOOM_OPTIONS] for p in r)], dtype=float)
+            self.canvas.zoom_to_lonlat(pts[:, 0], pts[:, 1], min_span_m=1500.0)
 
     def _clear_incident_marks(self) -> None:
         self._shown_incident = None

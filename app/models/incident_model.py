@@ -20,6 +20,7 @@ from gis.clock import to_epoch_s
 from gis.errors import LiftGuardError
 from gis.incidents.centre import CommandCentre
 from gis.incidents.escalation import clock_frame
+from gis.incidents.intake import ALARM_TYPES
 from gis.incidents.lifecycle import AGENCIES, STATE_LABELS_ZH
 
 Index = QModelIndex | QPersistentModelIndex
@@ -41,6 +42,22 @@ STATE_LABELS = {
            "en_route": "en route", "on_site": "on site", "released": "released",
            "closed": "closed", "false_alarm": "false alarm", "cancelled": "cancelled"},
 }
+#: Causes (alarm types) and the routing engine's dispatch reasons, per language.
+CAUSE_LABELS = {
+    "zh": dict(ALARM_TYPES),
+    "en": {"fire_smoke": "fire/smoke", "water_ingress": "water ingress",
+           "injury_illness": "injury/illness", "public_order": "public order",
+           "entrapment": "entrapment", "power_failure": "power failure",
+           "fault_stop": "fault stop", "door_fault": "door fault", "other": "other"},
+}
+REASON_LABELS = {
+    "zh": {"contracted maintainer": "签约维保单位", "other maintainer": "其他维保单位",
+           "fire station (119)": "消防站(119)", "police station (110)": "派出所(110)"},
+    "en": {"contracted maintainer": "contracted maintainer",
+           "other maintainer": "other maintainer", "fire station (119)": "fire station (119)",
+           "police station (110)": "police station (110)"},
+}
+MINUTES = {"zh": {"min": "分钟"}, "en": {"min": "min"}}
 CLOCK_COLUMNS = ("elapsed_s", "eta_left_s", "time_left_s")
 #: Background colour per urgency (late red, predicted late orange, at risk yellow).
 URGENCY_COLOURS = {"late": "#f4b6b6", "predicted_late": "#f9d3a5", "at_risk": "#fbf1a9",
@@ -107,6 +124,8 @@ class IncidentBoardModel(QAbstractTableModel):
                 return format_clock(float(value))
             if col == "state":
                 return STATE_LABELS[self.language].get(str(value), str(value))
+            if col == "cause":
+                return CAUSE_LABELS[self.language].get(str(value), str(value))
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.BackgroundRole:
             return QColor(URGENCY_COLOURS.get(str(row["urgency"]), "#ffffff"))
@@ -183,6 +202,10 @@ class IncidentBoardModel(QAbstractTableModel):
                 self.eventCommitted.emit(ev)
         self.refresh()
         return got
+
+    def reason_label(self, reason: str) -> str:
+        """A dispatch option's reason (:func:`gis.routing` wording) in the model's language."""
+        return REASON_LABELS[self.language].get(reason, reason)
 
     def recommendation(self, incident_id: int) -> Any:
         rec = self.centre.recommendations.get(incident_id)
@@ -265,6 +288,8 @@ AGENCY_STATUS_LABELS = {
 }
 #: Every built-in label table with one entry per language (checked complete by the tests).
 LABEL_TABLES = {"HEADERS": HEADERS, "STATE_LABELS": STATE_LABELS,
+                "CAUSE_LABELS": CAUSE_LABELS, "REASON_LABELS": REASON_LABELS,
+                "MINUTES": MINUTES,
                 "AGENCY_HEADERS": AGENCY_HEADERS, "AGENCY_LABELS": AGENCY_LABELS,
                 "AGENCY_STATUS_LABELS": AGENCY_STATUS_LABELS}
 _AGENCY_COLUMNS = ("agency", "status", "station_id", "eta_s", "notified_at_s",
@@ -321,7 +346,8 @@ class JointResponseModel(QAbstractTableModel):
         if col == "agency":
             return AGENCY_LABELS[self.language][str(value)]
         if col == "eta_s":
-            return f"{float(value) / 60:.0f} min" if value is not None else ""
+            unit = MINUTES[self.language]["min"]
+            return f"{float(value) / 60:.0f} {unit}" if value is not None else ""
         if col == "status":
             return AGENCY_STATUS_LABELS[self.language].get(str(value or ""), str(value or ""))
         if col.endswith("_at_s"):

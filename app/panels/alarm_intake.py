@@ -90,14 +90,15 @@ class AlarmIntakePanel(QWidget):
             self.channel.addItem(label, key)
         self.source = QComboBox(self)
         self.alarm_type = QComboBox(self)
-        for key, label in self._type_labels().items():
-            self.alarm_type.addItem(f"{label} · {ALARM_TYPES[key]}", key)
+        for key, label in self._type_labels().items():  # both languages unless translated
+            zh = ALARM_TYPES[key]
+            self.alarm_type.addItem(label if label == zh else f"{label} · {zh}", key)
         self.trapped = QSpinBox(self, minimum=0, maximum=99)
         self.device = QLineEdit(self)
         self.device.setPlaceholderText(self.tr("IoT device id"))
         self.note = QLineEdit(self)
         self.hits = QListWidget(self)
-        self.hits.setMaximumHeight(110)
+        self.hits.setMaximumHeight(84)
         self.submit_button = QPushButton(self.tr("Create alarm (Enter)"), self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -112,7 +113,9 @@ class AlarmIntakePanel(QWidget):
         row.addWidget(self.trapped)
         row.addWidget(QLabel(self.tr("Device"), self))
         row.addWidget(self.device, 1)
-        form.addRow(self.tr("T&rapped"), row)
+        trapped_label = QLabel(self.tr("T&rapped"), self)
+        trapped_label.setBuddy(self.trapped)  # a row of several widgets has no buddy
+        form.addRow(trapped_label, row)
         form.addRow(self.tr("&Note"), self.note)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -83,16 +83,16 @@ class IncidentBoard(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        # compact rows: the board shows as many incidents as the dock height allows
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.options = QListWidget(self)
-        self.options.setMaximumHeight(120)
+        self.options.setMaximumHeight(5 * self.fontMetrics().height() + 12)
         self.keys_text = self.tr("Enter dispatch/next · 1–9 pick · N next · F false alarm · "
                                  "Shift+Del cancel")
         self.hint = QLabel(self.keys_text, self)
         self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        title = self.tr("Incident board")
-        layout.addWidget(QLabel(f"<b>{title}</b>", self))
         layout.addWidget(self.table, 1)
         layout.addWidget(QLabel(self.tr("Recommendation (Enter confirms, digits pick)"), self))
         layout.addWidget(self.options)
@@ -163,7 +163,8 @@ class IncidentBoard(QWidget):
         line = self.tr("%1. %2 %3 — %4 (level %5) ETA %6 min")
         for n, o in enumerate(rec.options, 1):
             text = line
-            for i, v in enumerate((n, o.station_id, o.station_name, o.reason,
+            for i, v in enumerate((n, o.station_id, o.station_name,
+                                   self.model.reason_label(o.reason),
                                    o.response_level, f"{o.eta_s / 60:.1f}"), 1):
                 text = text.replace(f"%{i}", str(v), 1)
             self.options.addItem(text + ("" if o.meets_limit else " ⚠"))

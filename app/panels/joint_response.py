@@ -49,6 +49,7 @@ class JointResponsePanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for n, status in enumerate(AGENCY_STATUSES, 1):

@@ -2,7 +2,7 @@
 """Fill the Chinese translations into liftguard_zh_CN.ts (after pyside6-lupdate) and compile.
 
 Run from the repository root:
-    pyside6-lupdate app/main_window.py app/panels/*.py app/map/*.py \
+    pyside6-lupdate -no-obsolete app/main_window.py app/panels/*.py app/map/*.py \
         -ts resources/translations/liftguard_zh_CN.ts
     python resources/translations/fill_zh_CN.py
 It fails (exit 1) if a source text has no translation here, so none is shipped untranslated.
@@ -149,6 +149,8 @@ def fill(ts: Path = TS) -> list[str]:
         source = message.findtext("source") or ""
         tr = message.find("translation")
         assert tr is not None
+        if tr.get("type") in ("obsolete", "vanished"):
+            continue  # no longer in the sources: drop it with lupdate -no-obsolete
         text = ZH.get(source)
         if text is None:
             missing.append(source)

@@ -137,3 +137,15 @@ def test_built_in_label_tables_cover_both_languages() -> None:
         assert keys_en == keys_zh, name
         for key in keys_en:
             assert str(en[key]).strip() and cjk.search(str(zh[key])), (name, key)
+
+
+def test_cause_and_reason_tables_cover_what_gis_produces() -> None:
+    from app.models.incident_model import CAUSE_LABELS, REASON_LABELS
+    from gis.incidents.intake import ALARM_TYPES
+    from gis.routing import _reason
+
+    assert set(CAUSE_LABELS["en"]) == set(ALARM_TYPES)
+    produced = {_reason(kind, unit, contracted)[0] for kind, unit, contracted in (
+        ("maintenance", "MU1", "MU1"), ("maintenance", "MU2", "MU1"), ("fire", "", "MU1"),
+        ("police", "", "MU1"))}
+    assert produced == set(REASON_LABELS["en"]) == set(REASON_LABELS["zh"])
