@@ -29,7 +29,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -111,6 +111,8 @@ CREW_ROUTE_STYLE = LineStyle(rgb=(140, 0, 210), width_px=5.0)
 OPTION_ROUTES_OVERLAY = "incident_option_routes"
 OPTION_ROUTE_STYLE = LineStyle(rgb=(70, 90, 200), width_px=3.0, highlight=0,
                                highlight_rgb=(0, 150, 80), highlight_width_px=5.0)
+#: Remote events within this many milliseconds are shown with one reload of the board.
+REMOTE_REFRESH_MS = 100
 #: Option routes fitted into the view when an incident is selected (the rest may run off it).
 ZOOM_OPTIONS = 3
 COVERAGE_LOST_OVERLAY = "coverage_lost"
@@ -216,6 +218,12 @@ class MainWindow(QMainWindow):
         self.joint_model: JointResponseModel | None = None
         self.board: IncidentBoard | None = None
         self.joint: JointResponsePanel | None = None
+        self.live: Any = None  # app.live.LiveUpdates over the centre's database
+        self._offline = False
+        self._refresh_soon = QTimer(self)  # remote events arrive in bursts: one reload
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(REMOTE_REFRESH_MS)
+        self._refresh_soon.timeout.connect(self.refresh_incidents)
         self._shown_incident: int | None = None
         self._incident_layer_key: tuple = ()
         self.summary_model = SummaryTableModel(self.registry_model, chinese=self.language == "zh")
@@ -629,6 +637,7 @@ class MainWindow(QMainWindow):
         ``None`` removes them. The centre gets the routing engine when roads are loaded."""
         if self.board is not None:
             self.board.stop_timers()
+        self._stop_live()
         self.centre = centre
         self._shown_incident, self._incident_layer_key = None, ()
         for name in (SELECTED_INCIDENT_OVERLAY, CREW_ROUTE_OVERLAY, OPTION_ROUTES_OVERLAY,
@@ -664,7 +673,73 @@ class MainWindow(QMainWindow):
                                                       8000))
         self.intake.set_model(self.board_model)
         self._draw_incidents()
+        self._start_live()
         self.centre_changed.emit()
+
+    # ------------------------------------------------------------------ live
+    def _start_live(self) -> None:
+        """Follow the centre's database for events written elsewhere (other workstations,
+        the simulator, an IoT gateway) with :mod:`app.live` when it is installed."""
+        try:
+            from app.live import LiveUpdates
+        except ImportError:
+            return
+        assert self.centre is not None
+        log = self.centre.log
+        url = log.engine.url.render_as_string(hide_password=False)
+        try:
+            self.live = LiveUpdates(url, after_event_id=log.last_event_id(), parent=self)
+        except LiftGuardError as exc:
+            self.set_online(False, str(exc))
+            return
+        self.live.eventsArrived.connect(self._on_remote_events)
+        self.live.onlineChanged.connect(self.set_online)
+        self.live.start()
+        for model in (self.board_model, self.joint_model):
+            if model is not None:
+                model.guard = self._require_online
+
+    def _require_online(self, action: str) -> None:
+        """Refuse writes once the listener has reported the database offline (not while it
+        is still connecting at start)."""
+        if self._offline:
+            from gis.errors import StoreError
+
+            reason = self.live.reason if self.live is not None else "no connection"
+            raise StoreError(f"cannot {action}: this workstation is offline ({reason}). "
+                             "Nothing was changed and what you typed is kept; try again when "
+                             "the connection is back")
+
+    def _stop_live(self) -> None:
+        self._offline = False
+        if self.live is not None:
+            self.live.stop()
+            self.live.deleteLater()
+            self.live = None
+        self.live_banner.hide()
+
+    def _on_remote_events(self, events: list) -> None:
+        if events:
+            self._refresh_soon.start()
+
+    def set_online(self, online: bool, reason: str = "") -> None:
+        """Show or hide the offline banner (the board keeps the last known state)."""
+        self._offline = not online
+        if online:
+            self.live_banner.hide()
+            self._refresh_soon.start()
+            return
+        why = reason or (self.live.reason if self.live is not None else "")
+        self.live_banner.setText(self.tr(
+            "OFFLINE: the shared database cannot be reached (%s). The board shows the last "
+            "known state; actions are refused until the connection is back.") % why)
+        self.live_banner.show()
+
+    def closeEvent(self, event: Any) -> None:
+        if self.board is not None:
+            self.board.stop_timers()
+        self._stop_live()
+        super().closeEvent(event)
 
     def _set_centre_engine(self, engine: RoutingEngine | None) -> None:
         if self.centre is None or self.board_model is None:

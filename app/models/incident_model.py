@@ -8,6 +8,7 @@ rows already loaded; ``refresh()`` reloads from the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
+from sqlalchemy.exc import OperationalError
 
 from gis.clock import to_epoch_s
 from gis.errors import LiftGuardError
@@ -66,6 +68,19 @@ NEXT_STATE = {"dispatched": "accepted", "accepted": "en_route", "en_route": "on_
               "on_site": "released", "released": "closed"}
 
 
+def guard(check: Callable[[str], None] | None, action: str) -> None:
+    """Run a model's write guard, if any (it raises a LiftGuardError to refuse)."""
+    if check is not None:
+        check(action)
+
+
+def unreachable(exc: OperationalError) -> str:
+    """A plain message for a database that cannot be reached or written (nothing changed:
+    the write was one transaction)."""
+    return (f"the database could not be reached or written ({exc.orig}); nothing was changed. "
+            "Check the connection and try again")
+
+
 @dataclass(frozen=True)
 class IncidentRoutes:
     """Routes of one incident for the map: the committed crew's and the options'."""
@@ -96,6 +111,9 @@ class IncidentBoardModel(QAbstractTableModel):
         super().__init__(parent)
         self.centre = centre
         self.language = language if language in HEADERS else "en"
+        #: Called as ``guard(action)`` before every write; raises a LiftGuardError to refuse
+        #: it (e.g. :meth:`app.live.LiveUpdates.require_online` while offline).
+        self.guard: Callable[[str], None] | None = None
         self._rows = pd.DataFrame(columns=[*COLUMNS, "urgency"])
         self.refresh()
 
@@ -144,7 +162,11 @@ class IncidentBoardModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Reload the open incidents from the database."""
-        board = self.centre.board(open_only=True)
+        try:
+            board = self.centre.board(open_only=True)
+        except OperationalError as exc:  # database out of reach: keep the last known rows
+            self.actionFailed.emit(unreachable(exc))
+            return
         self.beginResetModel()
         self._rows = board.reset_index(drop=True) if not board.empty else \
             pd.DataFrame(columns=[*COLUMNS, "urgency", "registration_code"])
@@ -178,10 +200,14 @@ class IncidentBoardModel(QAbstractTableModel):
 
     def _act(self, fn: Any, *args: Any, **kw: Any) -> Any:
         try:
+            guard(self.guard, "change the incident")
             ev = fn(*args, **kw)
         except LiftGuardError as exc:
             self.actionFailed.emit(str(exc))
             self.refresh()
+            return None
+        except OperationalError as exc:
+            self.actionFailed.emit(unreachable(exc))
             return None
         if ev is not None:
             self.eventCommitted.emit(ev)
@@ -191,9 +217,13 @@ class IncidentBoardModel(QAbstractTableModel):
     def receive(self, alarm: Any) -> Any:
         """Take an alarm in (intake + recommendation); returns the ``Received`` result."""
         try:
+            guard(self.guard, "take the alarm in")
             got = self.centre.receive(alarm)
         except LiftGuardError as exc:
             self.actionFailed.emit(str(exc))
+            return None
+        except OperationalError as exc:
+            self.actionFailed.emit(unreachable(exc))
             return None
         if not got.intake.accepted:
             self.actionFailed.emit(f"alarm rejected: {got.intake.reason}")
@@ -233,9 +263,13 @@ class IncidentBoardModel(QAbstractTableModel):
 
     def check_escalations(self) -> list:
         try:
+            guard(self.guard, "record escalations")
             events = self.centre.check_escalations()
         except LiftGuardError as exc:
             self.actionFailed.emit(str(exc))
+            return []
+        except OperationalError as exc:
+            self.actionFailed.emit(unreachable(exc))
             return []
         for ev in events:
             self.eventCommitted.emit(ev)
@@ -307,6 +341,7 @@ class JointResponseModel(QAbstractTableModel):
         super().__init__(parent)
         self.centre = centre
         self.language = language if language in AGENCY_HEADERS else "en"
+        self.guard: Callable[[str], None] | None = None  # as on IncidentBoardModel
         self.incident_id: int | None = None
         self._rows: list[dict[str, Any]] = []
 
@@ -316,8 +351,12 @@ class JointResponseModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        found = {a["agency"]: a for a in (self.centre.log.agencies(self.incident_id)
-                                          if self.incident_id is not None else [])}
+        try:
+            found = {a["agency"]: a for a in (self.centre.log.agencies(self.incident_id)
+                                              if self.incident_id is not None else [])}
+        except OperationalError as exc:
+            self.actionFailed.emit(unreachable(exc))
+            return
         self.beginResetModel()
         self._rows = [found.get(a, {"agency": a, "status": ""}) for a in AGENCIES] \
             if self.incident_id is not None else []
@@ -363,10 +402,14 @@ class JointResponseModel(QAbstractTableModel):
         if self.incident_id is None:
             return None
         try:
+            guard(self.guard, "set the agency status")
             ev = set_agency_status(self.centre.log, self.incident_id, agency, status,
                                    actor=self.centre.actor, clock=self.centre.clock)
         except LiftGuardError as exc:
             self.actionFailed.emit(str(exc))
+            return None
+        except OperationalError as exc:
+            self.actionFailed.emit(unreachable(exc))
             return None
         self.eventCommitted.emit(ev)
         self.refresh()

@@ -79,6 +79,7 @@ class AlarmIntakePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model: IncidentBoardModel | None = None
+        self._failure = ""
         self.code = _CodeEdit(self)
         self.code.setPlaceholderText(self.tr("Rescue code (6 digits), registration code or "
                                              "address"))
@@ -149,12 +150,20 @@ class AlarmIntakePanel(QWidget):
 
     def set_model(self, model: IncidentBoardModel | None) -> None:
         """The board model whose command centre takes the alarms (None: no database)."""
+        if self.model is not None:
+            self.model.actionFailed.disconnect(self._on_failed)
         self.model = model
+        self._failure = ""
+        if model is not None:
+            model.actionFailed.connect(self._on_failed)
         for w in (self.code, self.submit_button, self.hits):
             w.setEnabled(model is not None)
         self.hits.clear()
         self.status.setText("" if model is not None else self.tr(
             "Alarm intake needs an open database with a registry."))
+
+    def _on_failed(self, message: str) -> None:
+        self._failure = message
 
     def focus_code(self) -> None:
         self.code.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -249,10 +258,13 @@ class AlarmIntakePanel(QWidget):
                                note=self.note.text().strip())
         except AlarmRejected as exc:
             alarm = exc  # stored with its reason, like a bad message from any channel
+        self._failure = ""
         got = self.model.receive(alarm)
-        if got is None or not got.intake.accepted:
-            reason = got.intake.reason if got is not None else ""
-            self.status.setText(self.tr("Alarm rejected: %1").replace("%1", reason))
+        if got is None:  # not written (offline, database error): the text stays to retry
+            self.status.setText(self.tr("Alarm not taken in: %1").replace("%1", self._failure))
+            return None
+        if not got.intake.accepted:
+            self.status.setText(self.tr("Alarm rejected: %1").replace("%1", got.intake.reason))
             return None
         self.status.setText(self._result_text(got))
         self.code.clear()

@@ -118,7 +118,7 @@ ZH = {
     "Car alarm button": "轿厢报警按钮", "Smart-elevator code scan": "电梯智能码扫码",
     "Hotline call": "热线电话", "Property platform": "物业平台",
     "No elevator found for \"%1\": check the code or type part of the address.": "未找到“%1”对应的电梯:请核对代码或输入部分地址。",
-    "Alarm rejected: %1": "报警被拒绝:%1", "Already received: incident #%1": "已受理:事件 #%1",
+    "Alarm rejected: %1": "报警被拒绝:%1", "Alarm not taken in: %1": "报警未受理:%1", "Already received: incident #%1": "已受理:事件 #%1",
     "Merged into incident #%1 (every source is kept)": "已并入事件 #%1(保留全部来源)",
     "Incident #%1 opened": "已创建事件 #%1", "recommended %1, ETA %2 min": "建议 %1,预计 %2 分钟到达",
     "level %1: notify %2": "%1 级响应:通知 %2",
@@ -137,6 +137,7 @@ ZH = {
     "New &alarm (focus the intake)": "新报警(转到受理)(&A)", "Incident &board": "事件看板(&B)",
     "La&yout": "布局(&Y)", "&Command centre": "指挥中心(&C)", "District &planning": "区域规划(&P)",
     "No command centre: %s": "指挥中心不可用:%s", "Report written to %s": "报告已写入 %s",
+    "OFFLINE: the shared database cannot be reached (%s). The board shows the last known state; actions are refused until the connection is back.": "离线:无法连接共享数据库(%s)。看板显示最后已知状态;恢复连接前操作将被拒绝。",
     "Move-up warning: with %s committed, %s elevators have no station within the limit (magenta squares)": "补位预警:%s 出动后,%s 部电梯无站点可在时限内到达(品红方块)",
 }
 

@@ -195,3 +195,33 @@ def test_layouts_and_training_replay_menu(qtbot, window) -> None:
     replay = win.open_training_replay()
     assert replay is not None and replay.isVisible()
     replay.close()
+
+
+def test_events_from_another_workstation_reach_the_board_and_offline_shows_a_banner(
+        qtbot, window, world) -> None:
+    from gis.incidents.centre import CommandCentre
+    from gis.incidents.intake import make_alarm
+    from gis.incidents.log import Actor, IncidentLog
+
+    win = window
+    assert win.live is not None
+    qtbot.waitUntil(lambda: win.live.online, timeout=10_000)  # connected
+    other = CommandCentre(IncidentLog(win.centre.log.engine), world.elevators, world.stations,
+                          actor=Actor("李四", "WS-09"), clock=SimulatedClock(START))
+    with qtbot.waitSignal(win.board_model.incidentsChanged, timeout=10_000):
+        other.receive(make_alarm("passive", "100040", source="12345"))
+    assert win.board_model.rowCount() == 1
+    assert win.board_model.incident_at(0)["registration_code"] == \
+        world.elevators.loc[world.elevators["rescue_code"] == "100040",
+                            "registration_code"].item()
+    assert win.live_banner.isHidden()
+    win.live.reason = "connection refused"
+    win.live.onlineChanged.emit(False)
+    assert win.live_banner.isVisible() and "connection refused" in win.live_banner.text()
+    # offline: the intake refuses and keeps what the operator typed; nothing is written
+    win.intake.code.setText("100041")
+    assert win.intake.submit() is None
+    assert "offline" in win.intake.status.text() and win.intake.code.text() == "100041"
+    assert win.board_model.rowCount() == 1 and len(win.centre.log.incident_rows()) == 1
+    win.live.onlineChanged.emit(True)
+    assert win.live_banner.isHidden()
