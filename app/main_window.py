@@ -48,16 +48,13 @@ from app.map.canvas import MapCanvas
 from app.map.data import MapData
 from app.map.overlays import LineStyle, PointStyle
 from app.map.renderer import MapRenderer
-from app.models.incident_model import IncidentBoardModel, JointResponseModel
 from app.models.map_model import LayerModel, MapModel
 from app.models.registry_model import RegistryModel
 from app.models.road_model import RoadNetworkModel
 from app.models.summary_model import SummaryTableModel
 from app.panels.alarm_intake import AlarmIntakePanel
 from app.panels.filters import FilterPanel
-from app.panels.incident_board import IncidentBoard
 from app.panels.inspector import InspectorPanel
-from app.panels.joint_response import JointResponsePanel
 from app.panels.layers import LayersPanel
 from app.panels.legend import LegendPanel
 from app.panels.planning import PlanningPanel
@@ -71,6 +68,9 @@ from gis.registry import Registry
 from gis.thematic import VIEW_TITLES, VIEWS
 
 if TYPE_CHECKING:
+    from app.models.incident_model import IncidentBoardModel, JointResponseModel
+    from app.panels.incident_board import IncidentBoard
+    from app.panels.joint_response import JointResponsePanel
     from gis.config import Config
     from gis.incidents.centre import CommandCentre, Received
     from gis.incidents.log import Actor
@@ -649,6 +649,11 @@ class MainWindow(QMainWindow):
             self.intake.set_model(None)
             self.centre_changed.emit()
             return
+        # imported here: the incident modules bring SQLAlchemy, which the first frame skips
+        from app.models.incident_model import IncidentBoardModel, JointResponseModel
+        from app.panels.incident_board import IncidentBoard
+        from app.panels.joint_response import JointResponsePanel
+
         if self.roads.engine is not None:
             centre.engine = self.roads.engine
         self.board_model = IncidentBoardModel(centre, language=self.language, parent=self)

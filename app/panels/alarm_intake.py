@@ -39,8 +39,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gis.incidents.intake import ACTIVE_SOURCES, ALARM_TYPES, PASSIVE_SOURCES
-
 if TYPE_CHECKING:
     from app.models.incident_model import IncidentBoardModel
     from gis.incidents.centre import Received
@@ -90,10 +88,7 @@ class AlarmIntakePanel(QWidget):
                            ("automatic", self.tr("Automatic: IoT device"))):
             self.channel.addItem(label, key)
         self.source = QComboBox(self)
-        self.alarm_type = QComboBox(self)
-        for key, label in self._type_labels().items():  # both languages unless translated
-            zh = ALARM_TYPES[key]
-            self.alarm_type.addItem(label if label == zh else f"{label} · {zh}", key)
+        self.alarm_type = QComboBox(self)  # filled with the first model (see set_model)
         self.trapped = QSpinBox(self, minimum=0, maximum=99)
         self.device = QLineEdit(self)
         self.device.setPlaceholderText(self.tr("IoT device id"))
@@ -135,7 +130,6 @@ class AlarmIntakePanel(QWidget):
         self.code.moved.connect(self._move_hit)
         self.submit_button.clicked.connect(self.submit)
         self.channel.currentIndexChanged.connect(self._fill_sources)
-        self._fill_sources()
         self.set_model(None)
 
     def _type_labels(self) -> dict[str, str]:
@@ -158,6 +152,15 @@ class AlarmIntakePanel(QWidget):
             model.actionFailed.connect(self._on_failed)
         for w in (self.code, self.submit_button, self.hits):
             w.setEnabled(model is not None)
+        if model is not None and not self.alarm_type.count():
+            # gis.incidents.intake (and SQLAlchemy) is imported once a centre exists, not
+            # before the first map frame
+            from gis.incidents.intake import ALARM_TYPES
+
+            for key, label in self._type_labels().items():  # both languages unless translated
+                zh = ALARM_TYPES[key]
+                self.alarm_type.addItem(label if label == zh else f"{label} · {zh}", key)
+        self._fill_sources()
         self.hits.clear()
         self.status.setText("" if model is not None else self.tr(
             "Alarm intake needs an open database with a registry."))
@@ -170,6 +173,12 @@ class AlarmIntakePanel(QWidget):
         self.code.selectAll()
 
     def _fill_sources(self) -> None:
+        self.source.clear()
+        if self.model is None:
+            self.source.setEnabled(False)
+            return
+        from gis.incidents.intake import ACTIVE_SOURCES, PASSIVE_SOURCES
+
         channel = self.channel.currentData()
         labels = {"car_alarm": self.tr("Car alarm button"),
                   "smart_code": self.tr("Smart-elevator code scan"),
@@ -177,7 +186,6 @@ class AlarmIntakePanel(QWidget):
                   "12345": "12345", "property": self.tr("Property platform")}
         keys = ACTIVE_SOURCES if channel == "active" else \
             PASSIVE_SOURCES if channel == "passive" else ()
-        self.source.clear()
         for key in keys:
             self.source.addItem(labels[key], key)
         self.source.setEnabled(bool(keys))
