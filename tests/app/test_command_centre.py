@@ -225,3 +225,18 @@ def test_events_from_another_workstation_reach_the_board_and_offline_shows_a_ban
     assert win.board_model.rowCount() == 1 and len(win.centre.log.incident_rows()) == 1
     win.live.onlineChanged.emit(True)
     assert win.live_banner.isHidden()
+
+
+def test_move_up_warning_draws_the_uncovered_elevators(qtbot, window, world) -> None:
+    from app.main_window import COVERAGE_LOST_OVERLAY, COVERAGE_LOST_STYLE
+
+    win = window
+    lost = world.elevators.head(3)[["registration_code", "district_name", "lon", "lat"]]
+    win.canvas.zoom_to_lonlat(lost["lon"].to_numpy(), lost["lat"].to_numpy())
+    before = _pixels(win, COVERAGE_LOST_STYLE.rgb)
+    win.board.coverageLost.emit("MS0001", lost)
+    assert COVERAGE_LOST_OVERLAY in win.canvas.overlay_names()
+    assert _pixels(win, COVERAGE_LOST_STYLE.rgb) > before
+    assert "MS0001" in win.statusBar().currentMessage()
+    win.board.coverageLost.emit("MS0001", lost.iloc[:0])
+    assert COVERAGE_LOST_OVERLAY not in win.canvas.overlay_names()
