@@ -14,17 +14,14 @@ urban roads, overridable); OSM ``maxspeed`` is used where tagged. Only the large
 connected component is kept (everything in it can reach everything else), and the graph
 attributes say what was dropped.
 
-Cache layout (``default_cache_dir()``: ``$LIFTGUARD_CACHE_DIR`` or the platformdirs user cache
-``liftguard/roads``): ``graph-<key>.npz`` per built graph, keyed by the SHA-256 of the source
-file plus the speed settings and the cache format; ``db-<sha of the DB URL>.json`` records which
-graph a database uses (written by ``liftguard roads import --db``). Files are written to a
-temporary name and renamed, so a failed build never leaves a half-written cache.
+The cache of built graphs and the database links live in :mod:`gis.road_cache` (re-exported
+here: ``default_cache_dir``, ``cache_key``, ``save_road_arrays``, ``load_road_arrays``,
+``link_graph_to_db``, ``linked_graph_file``).
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import re
@@ -38,9 +35,27 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gis.errors import RoadsError
+from gis.road_cache import (
+    CACHE_FORMAT,
+    cache_key,
+    default_cache_dir,
+    graph_cache_file,
+    link_graph_to_db,
+    linked_graph_file,
+    load_road_arrays,
+    save_road_arrays,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
+
+#: Public API; the cache functions of :mod:`gis.road_cache` are re-exported here.
+__all__ = [
+    "CACHE_FORMAT", "DEFAULT_SPEEDS_KPH", "MIN_EDGE_TIME_S", "ROAD_CLASSES", "Progress",
+    "RoadArrays", "RoadSpeeds", "arrays_to_graph", "cache_key", "default_cache_dir",
+    "graph_to_arrays", "import_roads", "link_graph_to_db", "linked_graph_file",
+    "load_road_arrays", "parse_maxspeed_kph", "read_osm", "save_road_arrays", "write_graphml",
+]
 
 Progress = Callable[[float], None]
 
@@ -64,7 +79,6 @@ DEFAULT_SPEEDS_KPH: Mapping[str, float] = MappingProxyType({
     "living_street": 10.0, "service": 15.0, "road": 25.0,
 })
 
-CACHE_FORMAT = 1
 #: Edges shorter than this in time are clamped to it, so no edge weighs zero (scipy's sparse
 #: graphs drop zero weights) and networkx and the compiled view see the same number.
 MIN_EDGE_TIME_S = 1e-3
@@ -167,8 +181,6 @@ class RoadArrays:
                 (float(self.lon[v]), float(self.lat[v]))]
 
 
-_ARRAY_FIELDS = ("node_id", "lon", "lat", "edge_u", "edge_v", "length_m", "travel_time_s",
-                 "road_class", "geom_offsets", "geom_lon", "geom_lat")
 
 
 # --------------------------------------------------------------------------- reading OSM
@@ -390,63 +402,7 @@ def arrays_to_graph(arrays: RoadArrays, *, geometry: bool = False) -> nx.MultiDi
     return graph
 
 
-# --------------------------------------------------------------------------- cache and export
-
-
-def default_cache_dir() -> Path:
-    """``$LIFTGUARD_CACHE_DIR`` or the platform user cache directory, sub-folder ``roads``."""
-    env = os.environ.get("LIFTGUARD_CACHE_DIR")
-    if env:
-        return Path(env) / "roads"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("liftguard")) / "roads"
-
-
-def cache_key(source: str | Path, speeds: RoadSpeeds) -> str:
-    """Hex key of a built graph: SHA-256 of the file, the speed settings and the format."""
-    digest = hashlib.sha256()
-    with open(source, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    digest.update(speeds.fingerprint().encode())
-    digest.update(f"format={CACHE_FORMAT}".encode())
-    return digest.hexdigest()[:24]
-
-
-def save_road_arrays(arrays: RoadArrays, path: str | Path) -> Path:
-    """Write road arrays to one ``.npz`` file atomically (temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    meta = json.dumps({**arrays.meta, "cache_format": CACHE_FORMAT})
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, meta=np.array(meta), **{k: getattr(arrays, k) for k in _ARRAY_FIELDS})
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def load_road_arrays(path: str | Path) -> RoadArrays:
-    """Read road arrays written by :func:`save_road_arrays`."""
-    path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            fields = {k: data[k] for k in _ARRAY_FIELDS}
-    except FileNotFoundError as exc:
-        raise RoadsError(f"Road graph cache {path} is missing; run 'liftguard roads import "
-                         "FILE' again.") from exc
-    except (OSError, KeyError, ValueError) as exc:
-        raise RoadsError(f"Road graph cache {path} is unreadable ({exc}); delete it and run "
-                         "'liftguard roads import FILE' again.") from exc
-    if meta.pop("cache_format", None) != CACHE_FORMAT:
-        raise RoadsError(f"Road graph cache {path} was written by another LiftGuard version; "
-                         "run 'liftguard roads import FILE' again.")
-    return RoadArrays(meta=meta, **fields)
+# --------------------------------------------------------------------------- import and export
 
 
 def import_roads(path: str | Path, *, speeds: RoadSpeeds | None = None,
@@ -460,36 +416,11 @@ def import_roads(path: str | Path, *, speeds: RoadSpeeds | None = None,
     path = Path(path)
     if not path.is_file():
         raise RoadsError(f"Road file {path} does not exist. Check the path and try again.")
-    target = Path(cache_dir or default_cache_dir()) / f"graph-{cache_key(path, speeds)}.npz"
+    target = graph_cache_file(path, speeds, cache_dir=cache_dir)
     if target.is_file():
         return load_road_arrays(target), target
     arrays = graph_to_arrays(read_osm(path, speeds=speeds, progress=progress))
     return arrays, save_road_arrays(arrays, target)
-
-
-def _db_link_file(db_url: str, cache_dir: str | Path | None) -> Path:
-    digest = hashlib.sha256(db_url.encode()).hexdigest()[:16]
-    return Path(cache_dir or default_cache_dir()) / f"db-{digest}.json"
-
-
-def link_graph_to_db(db_url: str, graph_file: str | Path, *,
-                     cache_dir: str | Path | None = None) -> Path:
-    """Record that the database ``db_url`` uses the cached graph ``graph_file``."""
-    link = _db_link_file(db_url, cache_dir)
-    link.parent.mkdir(parents=True, exist_ok=True)
-    tmp = link.with_suffix(".part")
-    tmp.write_text(json.dumps({"db": db_url, "graph": str(Path(graph_file).resolve())}))
-    os.replace(tmp, link)
-    return link
-
-
-def linked_graph_file(db_url: str, *, cache_dir: str | Path | None = None) -> Path:
-    """The cached graph file of a database (see :func:`link_graph_to_db`)."""
-    link = _db_link_file(db_url, cache_dir)
-    if not link.is_file():
-        raise RoadsError(f"No road graph has been imported for database {db_url}. Run "
-                         "'liftguard roads import FILE.osm' (or 'roads synth') with the same --db.")
-    return Path(json.loads(link.read_text())["graph"])
 
 
 def write_graphml(arrays: RoadArrays, path: str | Path) -> Path:
