@@ -105,7 +105,8 @@ def load_districts(adcode: str = "310000") -> gpd.GeoDataFrame:
         {
             "adcode": chosen["adcode"].to_numpy(),
             "name": chosen["name"].to_numpy(),
-            "name_en": [english_name(a, n) for a, n in zip(chosen["adcode"], chosen["name"])],
+            "name_en": [english_name(a, n)
+                        for a, n in zip(chosen["adcode"], chosen["name"], strict=True)],
         },
         geometry=geoms, crs="EPSG:4326",
     )
@@ -161,7 +162,8 @@ def read_boundaries(
     out["name"] = (out[name_field].astype(str) if name_field in out.columns
                    else out["adcode"])
     if "name_en" not in out.columns:
-        out["name_en"] = [english_name(a, n) for a, n in zip(out["adcode"], out["name"])]
+        out["name_en"] = [english_name(a, n)
+                          for a, n in zip(out["adcode"], out["name"], strict=True)]
     return _finish(out)
 
 

@@ -78,7 +78,8 @@ def district_targets(districts: gpd.GeoDataFrame, n: int) -> pd.Series:
     if set(codes) == set(SHANGHAI_PUBLISHED) | set(SHANGHAI_OTHER_WEIGHTS):
         rest = SHANGHAI_TOTAL - sum(SHANGHAI_PUBLISHED.values())
         other = _largest_remainder(np.array(list(SHANGHAI_OTHER_WEIGHTS.values())), rest)
-        full = {**SHANGHAI_PUBLISHED, **dict(zip(SHANGHAI_OTHER_WEIGHTS, other.tolist()))}
+        others = dict(zip(SHANGHAI_OTHER_WEIGHTS, other.tolist(), strict=True))
+        full = {**SHANGHAI_PUBLISHED, **others}
         weights = np.array([full[c] for c in codes], dtype=float)
         if n == SHANGHAI_TOTAL:
             return pd.Series(weights.astype(int), index=codes.to_numpy())
@@ -302,7 +303,8 @@ def _make_stations(districts: gpd.GeoDataFrame, targets: pd.Series,
     st = pd.concat(rows, ignore_index=True).sort_values(["kind", "_order", "district_adcode"],
                                                         kind="stable", ignore_index=True)
     prefix = st["kind"].map({"maintenance": "MS", "fire": "FS", "police": "PS"})
-    st["station_id"] = prefix + (st.groupby("kind", observed=True).cumcount() + 1).map("{:04d}".format)
+    serial = st.groupby("kind", observed=True).cumcount() + 1
+    st["station_id"] = prefix + serial.map("{:04d}".format)
     kind_zh = st["kind"].map({"maintenance": "维保站", "fire": "消防站", "police": "派出所"})
     st["name"] = "合成" + kind_zh + st["station_id"]
     turnout = {"maintenance": (180, 600), "fire": (60, 90), "police": (60, 120)}

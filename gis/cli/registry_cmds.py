@@ -58,7 +58,7 @@ def parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
-def _stderr_progress(label: str):  # noqa: ANN202 - small closure
+def _stderr_progress(label: str):
     last = [-1]
 
     def report(fraction: float) -> None:

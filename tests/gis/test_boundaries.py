@@ -15,11 +15,12 @@ def test_shanghai_has_16_districts_matching_the_shared_wgs84_copy(shanghai_distr
     assert list(shanghai_districts["adcode"]) == sorted(ref["adcode"])
     assert shanghai_districts.crs.to_epsg() == 4326
     merged = shanghai_districts.merge(ref, on="adcode", suffixes=("", "_ref"))
-    for ours, theirs in zip(merged.geometry, merged["geometry_ref"]):
+    for ours, theirs in zip(merged.geometry, merged["geometry_ref"], strict=True):
         iou = ours.intersection(theirs).area / ours.union(theirs).area
         assert iou > 0.999
     assert set(merged["name"]) == set(ref["name"])
-    assert dict(zip(merged["adcode"], merged["name_en"]))["310115"] == "Pudong New Area"
+    english = dict(zip(merged["adcode"], merged["name_en"], strict=True))
+    assert english["310115"] == "Pudong New Area"
 
 
 def test_boundaries_are_wgs84_not_gcj02(shanghai_districts, shared_data):
@@ -69,9 +70,9 @@ def test_read_user_file_errors(tmp_path):
                               crs="EPSG:4326")
     path = tmp_path / "points.geojson"
     points.to_file(path)
-    with pytest.raises(BoundaryError, match="feature 1 is a Point"):
+    with pytest.raises(BoundaryError, match=r"feature 1 is a Point"):
         read_boundaries(path)
     broken = tmp_path / "broken.geojson"
     broken.write_text("{not json")
-    with pytest.raises(BoundaryError, match="broken.geojson"):
+    with pytest.raises(BoundaryError, match=r"broken\.geojson"):
         read_boundaries(broken)

@@ -4,6 +4,7 @@ restarted simulator carries on from there."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -86,10 +87,8 @@ def test_sigkill_mid_shift_loses_nothing_reported(world_db) -> None:
     while len(_printed_ids(lines)) < 150 and time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line:  # EOF: the simulator is ending; let it finish to read why
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
             break
         lines.append(line)
     err = proc.stderr.read() if proc.poll() is not None and proc.stderr else ""

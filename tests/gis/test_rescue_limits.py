@@ -10,8 +10,7 @@ from gis.coverage import elevator_coverage
 from gis.errors import ConfigError
 from gis.incidents.escalation import EscalationRules
 from gis.routing import RoutingEngine
-from tests.gis.test_coverage import AS_OF, line_arrays, line_registry, make_elevators, \
-    make_stations
+from tests.gis.test_coverage import AS_OF, line_arrays, line_registry, make_elevators, make_stations
 
 
 def test_default_rule_by_code():
