@@ -118,7 +118,9 @@ def _run_rounds(url: str, rounds: int) -> None:
     assert log.busy_station_ids() == set() and log.count_open() == 0
     claims = [e for e in log.events() if e.kind == "claimed"]
     assert len(claims) == rounds and sum(claimed_by.values()) == rounds
-    assert min(claimed_by.values()) > 0  # both workstations did win some races
+    if rounds >= 100:  # both workstations won some races (a real race, not a fixed order);
+        # with SQLite's whole-database write lock and few rounds one thread may win them all
+        assert min(claimed_by.values()) > 0
     for w in ws:
         w.log.close()
 
