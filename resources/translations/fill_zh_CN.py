@@ -2,7 +2,9 @@
 """Fill the Chinese translations into liftguard_zh_CN.ts (after pyside6-lupdate) and compile.
 
 Run from the repository root:
-    pyside6-lupdate -no-obsolete app/main_window.py app/panels/*.py app/map/*.py \
+    pyside6-lupdate -no-obsolete app/main_window.py app/menus.py app/docks.py \
+        app/map_controller.py app/command_centre.py app/incident_overlays.py app/iot.py \
+        app/dialogs/settings.py app/panels/*.py app/map/*.py \
         -ts resources/translations/liftguard_zh_CN.ts
     python resources/translations/fill_zh_CN.py
 It fails (exit 1) if a source text has no translation here, so none is shipped untranslated.
@@ -139,6 +141,22 @@ ZH = {
     "No command centre: %s": "指挥中心不可用:%s", "Report written to %s": "报告已写入 %s",
     "OFFLINE: the shared database cannot be reached (%s). The board shows the last known state; actions are refused until the connection is back.": "离线:无法连接共享数据库(%s)。看板显示最后已知状态;恢复连接前操作将被拒绝。",
     "Move-up warning: with %s committed, %s elevators have no station within the limit (magenta squares)": "补位预警:%s 出动后,%s 部电梯无站点可在时限内到达(品红方块)",
+    # settings dialog, supervisor dock, IoT intake in the status bar
+    "&Settings...": "设置(&S)...", "LiftGuard settings": "LiftGuard 设置", " years": " 年", " min": " 分钟",
+    "General": "常规", "Language": "语言", "Operator name": "操作员姓名", "Workstation id": "席位编号",
+    "default: %s (login name)": "默认:%s(登录名)", "default: %s (host name)": "默认:%s(主机名)",
+    "default: %s": "默认:%s", "Thresholds": "阈值", "Safety assessment at": "安全评估年限",
+    "Replacement priority at": "优先更新年限", "Rescue limit, cities": "救援时限(城市)",
+    "Rescue limit, counties": "救援时限(县)", "Limits per district (min)": "分区时限(分钟)",
+    "Clock starts at dispatch in": "自派单起计时的区", "Changed thresholds reload the database.": "修改阈值后将重新加载数据库。",
+    "IoT alarms (MQTT)": "物联网报警(MQTT)", "Take IoT alarms in from an MQTT broker": "从 MQTT 服务器接收物联网报警",
+    "Broker URL": "服务器地址", "Topics": "主题", "Client id": "客户端标识",
+    "Supervisor: actions per operator": "监督:操作员记录", "Supervisor view not loaded: %s": "监督视图未加载:%s",
+    "IoT alarm: incident #%s": "物联网报警:事件 #%s", "IoT intake off": "物联网接入已关闭",
+    "IoT: connecting to %s": "物联网:正在连接 %s", "IoT: connected to %s": "物联网:已连接 %s",
+    "IoT: connection to %s lost, reconnecting": "物联网:与 %s 的连接中断,正在重连",
+    "IoT: refused (%s); retrying": "物联网:连接被拒绝(%s),将重试", "IoT: not started (%s)": "物联网:未启动(%s)",
+    "IoT intake stopped": "物联网接入已停止",
 }
 
 

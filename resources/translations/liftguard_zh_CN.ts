@@ -3,180 +3,204 @@
 <context>
     <name>AlarmIntakePanel</name>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="84" />
+        <location filename="../../app/panels/alarm_intake.py" line="82" />
         <source>Rescue code (6 digits), registration code or address</source>
         <extracomment>A complete code as typed: 6-digit rescue code or registration code (see gis.incidents.intake). Address hits listed (the operator narrows the text rather than scrolls). Pause in typing before an address is searched (a code is looked up at once).</extracomment>
         <translation>救援码(6位)、注册代码或地址</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="88" />
+        <location filename="../../app/panels/alarm_intake.py" line="86" />
         <source>Active: passenger, car alarm, hotline</source>
         <translation>主动:乘客、轿厢报警、热线</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="89" />
+        <location filename="../../app/panels/alarm_intake.py" line="87" />
         <source>Passive: referral (110/119/12345/property)</source>
         <translation>被动:转警(110/119/12345/物业)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="90" />
+        <location filename="../../app/panels/alarm_intake.py" line="88" />
         <source>Automatic: IoT device</source>
         <translation>自动:物联网装置</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="99" />
+        <location filename="../../app/panels/alarm_intake.py" line="94" />
         <source>IoT device id</source>
         <translation>物联网装置编号</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="103" />
+        <location filename="../../app/panels/alarm_intake.py" line="98" />
         <source>Create alarm (Enter)</source>
         <translation>创建报警(回车)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="109" />
+        <location filename="../../app/panels/alarm_intake.py" line="104" />
         <source>&amp;Code / address</source>
         <translation>代码/地址(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="110" />
+        <location filename="../../app/panels/alarm_intake.py" line="105" />
         <source>C&amp;hannel</source>
         <translation>渠道(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="111" />
+        <location filename="../../app/panels/alarm_intake.py" line="106" />
         <source>&amp;Source</source>
         <translation>来源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="112" />
+        <location filename="../../app/panels/alarm_intake.py" line="107" />
         <source>&amp;Type</source>
         <translation>类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="115" />
+        <location filename="../../app/panels/alarm_intake.py" line="110" />
         <source>Device</source>
         <translation>装置</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="117" />
+        <location filename="../../app/panels/alarm_intake.py" line="112" />
         <source>T&amp;rapped</source>
         <translation>被困人数(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="120" />
+        <location filename="../../app/panels/alarm_intake.py" line="115" />
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="142" />
+        <location filename="../../app/panels/alarm_intake.py" line="136" />
         <source>Entrapment</source>
         <translation>困人</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="142" />
+        <location filename="../../app/panels/alarm_intake.py" line="136" />
         <source>Fire / smoke</source>
         <translation>火灾/烟雾</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="143" />
+        <location filename="../../app/panels/alarm_intake.py" line="137" />
         <source>Injury / illness</source>
         <translation>受伤/不适</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="144" />
+        <location filename="../../app/panels/alarm_intake.py" line="138" />
         <source>Water ingress</source>
         <translation>进水</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="145" />
+        <location filename="../../app/panels/alarm_intake.py" line="139" />
         <source>Public order</source>
         <translation>治安事件</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="146" />
+        <location filename="../../app/panels/alarm_intake.py" line="140" />
         <source>Power failure</source>
         <translation>停电困梯</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="146" />
+        <location filename="../../app/panels/alarm_intake.py" line="140" />
         <source>Fault stop</source>
         <translation>故障停梯</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="147" />
+        <location filename="../../app/panels/alarm_intake.py" line="141" />
         <source>Door fault</source>
         <translation>门系统故障</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="147" />
+        <location filename="../../app/panels/alarm_intake.py" line="141" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="163" />
+        <location filename="../../app/panels/alarm_intake.py" line="166" />
         <source>Alarm intake needs an open database with a registry.</source>
         <translation>报警受理需要已打开且含登记数据的数据库。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="174" />
+        <location filename="../../app/panels/alarm_intake.py" line="183" />
         <source>Car alarm button</source>
         <translation>轿厢报警按钮</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="175" />
+        <location filename="../../app/panels/alarm_intake.py" line="184" />
         <source>Smart-elevator code scan</source>
         <translation>电梯智能码扫码</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="176" />
+        <location filename="../../app/panels/alarm_intake.py" line="185" />
         <source>Hotline call</source>
         <translation>热线电话</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="177" />
+        <location filename="../../app/panels/alarm_intake.py" line="186" />
         <source>Property platform</source>
         <translation>物业平台</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="224" />
+        <location filename="../../app/panels/alarm_intake.py" line="232" />
         <source>No elevator found for "%1": check the code or type part of the address.</source>
         <translation>未找到“%1”对应的电梯:请核对代码或输入部分地址。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="264" />
+        <location filename="../../app/panels/alarm_intake.py" line="272" />
         <source>Alarm not taken in: %1</source>
         <translation>报警未受理:%1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="267" />
+        <location filename="../../app/panels/alarm_intake.py" line="275" />
         <source>Alarm rejected: %1</source>
         <translation>报警被拒绝:%1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="280" />
+        <location filename="../../app/panels/alarm_intake.py" line="288" />
         <source>Already received: incident #%1</source>
         <translation>已受理:事件 #%1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="282" />
+        <location filename="../../app/panels/alarm_intake.py" line="290" />
         <source>Merged into incident #%1 (every source is kept)</source>
         <translation>已并入事件 #%1(保留全部来源)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="284" />
+        <location filename="../../app/panels/alarm_intake.py" line="292" />
         <source>Incident #%1 opened</source>
         <translation>已创建事件 #%1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="289" />
+        <location filename="../../app/panels/alarm_intake.py" line="297" />
         <source>recommended %1, ETA %2 min</source>
         <translation>建议 %1,预计 %2 分钟到达</translation>
     </message>
     <message>
-        <location filename="../../app/panels/alarm_intake.py" line="292" />
+        <location filename="../../app/panels/alarm_intake.py" line="300" />
         <source>level %1: notify %2</source>
         <translation>%1 级响应:通知 %2</translation>
+    </message>
+</context>
+<context>
+    <name>CommandCentreController</name>
+    <message>
+        <location filename="../../app/command_centre.py" line="174" />
+        <source>Report written to %s</source>
+        <extracomment>Remote events within this many milliseconds are shown with one reload of the board. The command centre was installed or removed (check :attr:`centre`). The IoT intake's state and its text for the status bar (see :class:`app.iot.IotIntake`).</extracomment>
+        <translation>报告已写入 %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/command_centre.py" line="176" />
+        <source>Supervisor view not loaded: %s</source>
+        <translation>监督视图未加载:%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/command_centre.py" line="266" />
+        <source>OFFLINE: the shared database cannot be reached (%s). The board shows the last known state; actions are refused until the connection is back.</source>
+        <translation>离线:无法连接共享数据库(%s)。看板显示最后已知状态;恢复连接前操作将被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../app/command_centre.py" line="307" />
+        <source>IoT alarm: incident #%s</source>
+        <translation>物联网报警:事件 #%s</translation>
     </message>
 </context>
 <context>
@@ -429,6 +453,15 @@
     </message>
 </context>
 <context>
+    <name>IncidentOverlays</name>
+    <message>
+        <location filename="../../app/incident_overlays.py" line="127" />
+        <source>Move-up warning: with %s committed, %s elevators have no station within the limit (magenta squares)</source>
+        <extracomment>Open incidents by urgency (one overlay each, named ``incidents_&lt;urgency&gt;``). Option routes fitted into the view when an incident is selected (the rest may run off it).</extracomment>
+        <translation>补位预警:%s 出动后,%s 部电梯无站点可在时限内到达(品红方块)</translation>
+    </message>
+</context>
+<context>
     <name>InspectorPanel</name>
     <message>
         <location filename="../../app/panels/inspector.py" line="34" />
@@ -486,6 +519,45 @@
         <location filename="../../app/panels/inspector.py" line="67" />
         <source>outside every district boundary</source>
         <translation>不在任何区界内</translation>
+    </message>
+</context>
+<context>
+    <name>IotIntake</name>
+    <message>
+        <location filename="../../app/iot.py" line="174" />
+        <source>IoT intake off</source>
+        <extracomment>``off`` (not enabled), ``connecting``, ``connected``, ``reconnecting`` (the connection was lost; paho reconnects), ``refused`` (unreachable or refused; retried with a backoff), ``invalid`` (the settings are wrong: not retried), ``stopped``. How often the UI thread looks at the connection state (milliseconds).</extracomment>
+        <translation>物联网接入已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/iot.py" line="175" />
+        <source>IoT: connecting to %s</source>
+        <translation>物联网:正在连接 %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/iot.py" line="176" />
+        <source>IoT: connected to %s</source>
+        <translation>物联网:已连接 %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/iot.py" line="177" />
+        <source>IoT: connection to %s lost, reconnecting</source>
+        <translation>物联网:与 %s 的连接中断,正在重连</translation>
+    </message>
+    <message>
+        <location filename="../../app/iot.py" line="178" />
+        <source>IoT: refused (%s); retrying</source>
+        <translation>物联网:连接被拒绝(%s),将重试</translation>
+    </message>
+    <message>
+        <location filename="../../app/iot.py" line="179" />
+        <source>IoT: not started (%s)</source>
+        <translation>物联网:未启动(%s)</translation>
+    </message>
+    <message>
+        <location filename="../../app/iot.py" line="180" />
+        <source>IoT intake stopped</source>
+        <translation>物联网接入已停止</translation>
     </message>
 </context>
 <context>
@@ -635,360 +707,150 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="182" />
+        <location filename="../../app/main_window.py" line="96" />
         <source>LiftGuard - elevator emergency command</source>
-        <extracomment>Set to any value to print a line and quit once the first map frame is painted (startup benchmark, bench/bench_map.py). Map overlay names and styles. Command centre overlays: open incidents by urgency, the selected one, its routes, and the elevators left without a station within the limit after a crew is committed. Remote events within this many milliseconds are shown with one reload of the board. Option routes fitted into the view when an incident is selected (the rest may run off it). The command centre was installed (or removed: check :attr:`centre`).</extracomment>
+        <extracomment>Set to any value to print a line and quit once the first map frame is painted (startup benchmark, bench/bench_map.py). The command centre was installed (or removed: check :attr:`centre`).</extracomment>
         <translation>LiftGuard - 电梯应急指挥</translation>
     </message>
     <message>
         <location filename="../../app/main_window.py" line="238" />
-        <source>Incidents appear here once a database is open.</source>
-        <translation>打开数据库后在此显示事件。</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="240" />
-        <source>Legend</source>
-        <translation>图例</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="241" />
-        <source>Layers</source>
-        <translation>图层</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="242" />
-        <source>Alarm intake</source>
-        <translation>报警受理</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="243" />
-        <source>Find elevator</source>
-        <translation>查找电梯</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="244" />
-        <source>Filters</source>
-        <translation>筛选</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="245" />
-        <source>Inspector</source>
-        <translation>属性</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="246" />
-        <source>Rescue</source>
-        <translation>救援</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="247" />
-        <source>Incidents</source>
-        <translation>事件</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="248" />
-        <source>Joint response</source>
-        <translation>联动处置</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="249" />
-        <source>Districts</source>
-        <translation>各区</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="250" />
-        <source>District planning</source>
-        <translation>区域规划</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="311" />
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="312" />
-        <source>&amp;Reload database</source>
-        <translation>重新载入数据库(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="316" />
-        <source>Load &amp;road network (OSM)...</source>
-        <translation>载入路网(OSM)(&amp;R)...</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="319" />
-        <source>&amp;Export map image...</source>
-        <translation>导出地图图片(&amp;E)...</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="324" />
-        <source>&amp;Training replay...</source>
-        <translation>培训回放(&amp;T)...</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="328" />
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="334" />
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="335" />
-        <source>Map views</source>
-        <translation>地图视图</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="340" />
-        <source>Age</source>
-        <translation>使用年限</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="340" />
-        <source>Risk class</source>
-        <translation>风险等级</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="340" />
-        <source>IoT</source>
-        <translation>物联网</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="341" />
-        <source>Retrofit</source>
-        <translation>改造</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="341" />
-        <source>Districts: 15+ share</source>
-        <translation>各区:15年以上占比</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="342" />
-        <source>Districts: IoT vs target</source>
-        <translation>各区:物联网覆盖与目标</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="343" />
-        <source>Districts: Class I/II</source>
-        <translation>各区:一类/二类风险</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="356" />
-        <source>Zoom to &amp;full extent</source>
-        <translation>全图(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="362" />
-        <source>&amp;Find elevator</source>
-        <translation>查找电梯(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="366" />
-        <source>Plan &amp;rescue for the selected elevator</source>
-        <translation>为所选电梯规划救援(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="367" />
-        <source>Plan rescue</source>
-        <translation>规划救援</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="375" />
-        <source>New &amp;alarm (focus the intake)</source>
-        <translation>新报警(转到受理)(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="380" />
-        <source>Incident &amp;board</source>
-        <translation>事件看板(&amp;B)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="385" />
-        <source>La&amp;yout</source>
-        <translation>布局(&amp;Y)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="386" />
-        <source>&amp;Command centre</source>
-        <translation>指挥中心(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="387" />
-        <source>District &amp;planning</source>
-        <translation>区域规划(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="393" />
-        <source>District &amp;planning panel</source>
-        <translation>区域规划面板(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="395" />
-        <source>&amp;Panels</source>
-        <translation>面板(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="398" />
-        <source>&amp;Language (after restart)</source>
-        <translation>语言(重启后生效)(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="400" />
-        <source>System</source>
-        <translation>跟随系统</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="467" />
         <source>Opening the database; on first run a SYNTHETIC demo registry of Shanghai (304,634 elevators) is created...</source>
         <translation>正在打开数据库;首次运行时将生成上海的合成(SYNTHETIC)演示登记数据(304,634 部电梯)……</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="469" />
+        <location filename="../../app/main_window.py" line="240" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="470" />
+        <location filename="../../app/main_window.py" line="241" />
         <source>LiftGuard</source>
         <translation>LiftGuard</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="491" />
+        <location filename="../../app/main_window.py" line="262" />
         <source>Cancelled: no registry was created. Generate one with `liftguard generate` or import elevators.</source>
         <translation>已取消:未生成登记数据。请用 `liftguard generate` 生成或导入电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="498" />
+        <location filename="../../app/main_window.py" line="269" />
         <source>No command centre: %s</source>
         <translation>指挥中心不可用:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="532" />
+        <location filename="../../app/main_window.py" line="296" />
         <source>Cancelled: nothing was written.</source>
         <translation>已取消:未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="534" />
+        <location filename="../../app/main_window.py" line="298" />
         <source>The database could not be opened: %s</source>
         <translation>无法打开数据库:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="535" />
+        <location filename="../../app/main_window.py" line="299" />
         <source>No map: the database could not be opened.</source>
         <translation>无地图:无法打开数据库。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="552" />
-        <source>Loading road network %s ...</source>
-        <translation>正在载入路网 %s ……</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="567" />
-        <source>Road network not loaded: %s</source>
-        <translation>路网未载入:%s</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="580" />
-        <source>Road network loaded: %s</source>
-        <translation>路网已载入:%s</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="586" />
-        <source>Road network</source>
-        <translation>路网</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="586" />
-        <source>OpenStreetMap (*.osm *.osm.pbf *.xml)</source>
-        <translation>OpenStreetMap (*.osm *.osm.pbf *.xml)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="595" />
-        <source>Select an elevator first</source>
-        <translation>请先选择一部电梯</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="672" />
-        <source>Report written to %s</source>
-        <translation>报告已写入 %s</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="729" />
-        <source>OFFLINE: the shared database cannot be reached (%s). The board shows the last known state; actions are refused until the connection is back.</source>
-        <translation>离线:无法连接共享数据库(%s)。看板显示最后已知状态;恢复连接前操作将被拒绝。</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="849" />
-        <source>Move-up warning: with %s committed, %s elevators have no station within the limit (magenta squares)</source>
-        <translation>补位预警:%s 出动后,%s 部电梯无站点可在时限内到达(品红方块)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="881" />
-        <source>Export map image</source>
-        <translation>导出地图图片</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="882" />
-        <source>PNG image (*.png);;JPEG image (*.jpg)</source>
-        <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="890" />
-        <source>Map image written to %s</source>
-        <translation>地图图片已写入 %s</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="903" />
+        <location filename="../../app/main_window.py" line="378" />
         <source>frame %s ms</source>
         <translation>帧 %s 毫秒</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="929" />
-        <source>The elevator found is hidden by the current filter</source>
-        <translation>找到的电梯被当前筛选条件隐藏</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="944" />
+        <location filename="../../app/main_window.py" line="365" />
+        <location filename="../../app/main_window.py" line="369" />
         <source>The language changes when LiftGuard is started again.</source>
         <translation>语言将在重新启动 LiftGuard 后更改。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="955" />
-        <source>This registry holds no elevators. Import elevators (liftguard import) or generate the demo (liftguard generate).</source>
-        <translation>此登记数据中没有电梯。请导入电梯(liftguard import)或生成演示数据(liftguard generate)。</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="958" />
-        <source>No elevator matches the filter. Reset the filters to see all %s elevators.</source>
-        <translation>没有符合筛选条件的电梯。重置筛选可查看全部 %s 部电梯。</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="961" />
-        <source>%s elevators have no coordinates and are not drawn.</source>
-        <translation>%s 部电梯没有坐标,未绘制。</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="964" />
-        <source>%s elevators lie outside every district boundary.</source>
-        <translation>%s 部电梯不在任何区界内。</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="971" />
+        <location filename="../../app/main_window.py" line="396" />
         <source>No registry loaded.</source>
         <translation>未载入登记数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="975" />
+        <location filename="../../app/main_window.py" line="400" />
         <source>Registry</source>
         <translation>登记数据</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window.py" line="978" />
+        <location filename="../../app/main_window.py" line="403" />
         <source>%n elevator(s)</source>
         <translation><numerusform>%n 部电梯</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>MapController</name>
+    <message>
+        <location filename="../../app/map_controller.py" line="112" />
+        <source>This registry holds no elevators. Import elevators (liftguard import) or generate the demo (liftguard generate).</source>
+        <extracomment>Map overlay names and styles. The routing engine changed (``None`` while no road graph is loaded).</extracomment>
+        <translation>此登记数据中没有电梯。请导入电梯(liftguard import)或生成演示数据(liftguard generate)。</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="115" />
+        <source>No elevator matches the filter. Reset the filters to see all %s elevators.</source>
+        <translation>没有符合筛选条件的电梯。重置筛选可查看全部 %s 部电梯。</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="118" />
+        <source>%s elevators have no coordinates and are not drawn.</source>
+        <translation>%s 部电梯没有坐标,未绘制。</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="121" />
+        <source>%s elevators lie outside every district boundary.</source>
+        <translation>%s 部电梯不在任何区界内。</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="133" />
+        <source>Loading road network %s ...</source>
+        <translation>正在载入路网 %s ……</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="138" />
+        <source>Road network</source>
+        <translation>路网</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="139" />
+        <source>OpenStreetMap (*.osm *.osm.pbf *.xml)</source>
+        <translation>OpenStreetMap (*.osm *.osm.pbf *.xml)</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="147" />
+        <source>Road network not loaded: %s</source>
+        <translation>路网未载入:%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="160" />
+        <source>Road network loaded: %s</source>
+        <translation>路网已载入:%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="168" />
+        <source>Select an elevator first</source>
+        <translation>请先选择一部电梯</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="221" />
+        <source>The elevator found is hidden by the current filter</source>
+        <translation>找到的电梯被当前筛选条件隐藏</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="245" />
+        <source>Export map image</source>
+        <translation>导出地图图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="246" />
+        <source>PNG image (*.png);;JPEG image (*.jpg)</source>
+        <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg)</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="254" />
+        <source>Map image written to %s</source>
+        <translation>地图图片已写入 %s</translation>
     </message>
 </context>
 <context>
@@ -1206,6 +1068,353 @@
         <location filename="../../app/panels/search.py" line="49" />
         <source>%s found (%s ms)</source>
         <translation>找到 %s 条(%s 毫秒)</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="65" />
+        <source>LiftGuard settings</source>
+        <extracomment>Settings keys of each group (a group is "changed" when one of its keys is).</extracomment>
+        <translation>LiftGuard 设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="68" />
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="72" />
+        <location filename="../../app/dialogs/settings.py" line="73" />
+        <source> years</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="74" />
+        <location filename="../../app/dialogs/settings.py" line="75" />
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="78" />
+        <source>Take IoT alarms in from an MQTT broker</source>
+        <translation>从 MQTT 服务器接收物联网报警</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="95" />
+        <source>default: %s (login name)</source>
+        <translation>默认:%s(登录名)</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="96" />
+        <source>default: %s (host name)</source>
+        <translation>默认:%s(主机名)</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="102" />
+        <source>default: %s</source>
+        <translation>默认:%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="104" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="105" />
+        <source>The language changes when LiftGuard is started again.</source>
+        <translation>语言将在重新启动 LiftGuard 后更改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="108" />
+        <source>Operator name</source>
+        <translation>操作员姓名</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="109" />
+        <source>Workstation id</source>
+        <translation>席位编号</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="111" />
+        <source>Safety assessment at</source>
+        <translation>安全评估年限</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="112" />
+        <source>Replacement priority at</source>
+        <translation>优先更新年限</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="113" />
+        <source>Rescue limit, cities</source>
+        <translation>救援时限(城市)</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="114" />
+        <source>Rescue limit, counties</source>
+        <translation>救援时限(县)</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="115" />
+        <source>Limits per district (min)</source>
+        <translation>分区时限(分钟)</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="116" />
+        <source>Clock starts at dispatch in</source>
+        <translation>自派单起计时的区</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="117" />
+        <source>Changed thresholds reload the database.</source>
+        <translation>修改阈值后将重新加载数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="120" />
+        <source>Broker URL</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="121" />
+        <source>Topics</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="122" />
+        <source>Client id</source>
+        <translation>客户端标识</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="129" />
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="129" />
+        <source>Thresholds</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <location filename="../../app/dialogs/settings.py" line="130" />
+        <source>IoT alarms (MQTT)</source>
+        <translation>物联网报警(MQTT)</translation>
+    </message>
+</context>
+<context>
+    <name>WindowDocks</name>
+    <message>
+        <location filename="../../app/docks.py" line="29" />
+        <source>Incidents appear here once a database is open.</source>
+        <translation>打开数据库后在此显示事件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="31" />
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="32" />
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="33" />
+        <source>Alarm intake</source>
+        <translation>报警受理</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="34" />
+        <source>Find elevator</source>
+        <translation>查找电梯</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="35" />
+        <source>Filters</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="36" />
+        <source>Inspector</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="37" />
+        <source>Rescue</source>
+        <translation>救援</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="38" />
+        <source>Incidents</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="39" />
+        <source>Joint response</source>
+        <translation>联动处置</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="40" />
+        <source>Districts</source>
+        <translation>各区</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="41" />
+        <source>District planning</source>
+        <translation>区域规划</translation>
+    </message>
+    <message>
+        <location filename="../../app/docks.py" line="42" />
+        <source>Supervisor: actions per operator</source>
+        <translation>监督:操作员记录</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../../app/menus.py" line="51" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="52" />
+        <source>&amp;Reload database</source>
+        <translation>重新载入数据库(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="54" />
+        <source>Load &amp;road network (OSM)...</source>
+        <translation>载入路网(OSM)(&amp;R)...</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="56" />
+        <source>&amp;Export map image...</source>
+        <translation>导出地图图片(&amp;E)...</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="60" />
+        <source>&amp;Training replay...</source>
+        <translation>培训回放(&amp;T)...</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="62" />
+        <source>&amp;Settings...</source>
+        <translation>设置(&amp;S)...</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="66" />
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="71" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="72" />
+        <source>Map views</source>
+        <translation>地图视图</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="77" />
+        <source>Age</source>
+        <translation>使用年限</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="77" />
+        <source>Risk class</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="77" />
+        <source>IoT</source>
+        <translation>物联网</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="78" />
+        <source>Retrofit</source>
+        <translation>改造</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="78" />
+        <source>Districts: 15+ share</source>
+        <translation>各区:15年以上占比</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="79" />
+        <source>Districts: IoT vs target</source>
+        <translation>各区:物联网覆盖与目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="80" />
+        <source>Districts: Class I/II</source>
+        <translation>各区:一类/二类风险</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="92" />
+        <source>Zoom to &amp;full extent</source>
+        <translation>全图(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="97" />
+        <source>&amp;Find elevator</source>
+        <translation>查找电梯(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="99" />
+        <source>Plan &amp;rescue for the selected elevator</source>
+        <translation>为所选电梯规划救援(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="102" />
+        <source>Plan rescue</source>
+        <translation>规划救援</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="107" />
+        <source>New &amp;alarm (focus the intake)</source>
+        <translation>新报警(转到受理)(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="110" />
+        <source>Incident &amp;board</source>
+        <translation>事件看板(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="112" />
+        <source>La&amp;yout</source>
+        <translation>布局(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="113" />
+        <source>&amp;Command centre</source>
+        <translation>指挥中心(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="114" />
+        <source>District &amp;planning</source>
+        <translation>区域规划(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="118" />
+        <source>District &amp;planning panel</source>
+        <translation>区域规划面板(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="120" />
+        <source>&amp;Panels</source>
+        <translation>面板(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="123" />
+        <source>&amp;Language (after restart)</source>
+        <translation>语言(重启后生效)(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../app/menus.py" line="125" />
+        <source>System</source>
+        <translation>跟随系统</translation>
     </message>
 </context>
 </TS>

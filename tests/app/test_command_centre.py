@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from app.main_window import (
+from app.incident_overlays import (
     CREW_ROUTE_OVERLAY,
     CREW_ROUTE_STYLE,
     OPTION_ROUTE_STYLE,
     OPTION_ROUTES_OVERLAY,
-    MainWindow,
 )
+from app.main_window import MainWindow
 from app.settings import Settings
 from gis.clock import SimulatedClock
 from tests.gis.incident_world import START, make_registry, make_roads
@@ -61,8 +61,8 @@ def window(qtbot, tmp_path, world):
     assert win.centre is not None and win.centre.engine is win.engine is not None
     win.centre.clock = SimulatedClock(START)  # the board's clock, under the test's control
     yield win
-    if win.board is not None:
-        win.board.stop_timers()
+    if win.command.board is not None:
+        win.command.board.stop_timers()
 
 
 def _pixels(win, rgb) -> int:
@@ -86,12 +86,12 @@ def test_rescue_code_to_dispatch_with_routes_on_the_map(qtbot, window) -> None:
     assert win.centre.actor.operator == "测试员" and win.centre.actor.workstation == "WS-T"
     before = _pixels(win, OPTION_ROUTE_STYLE.highlight_rgb)
     _type_alarm(qtbot, win, "100011")
-    assert win.board_model.rowCount() == 1
-    iid = win.board.selected_incident()
+    assert win.command.board_model.rowCount() == 1
+    iid = win.command.board.selected_incident()
     rec = win.centre.recommendations[iid]
     assert len(rec.options) >= 2 and rec.options[0].reason.startswith("contracted maintainer")
-    assert "contracted maintainer" in win.board.options.item(0).text()
-    assert win.board.table.hasFocus()  # the next Enter confirms the dispatch
+    assert "contracted maintainer" in win.command.board.options.item(0).text()
+    assert win.command.board.table.hasFocus()  # the next Enter confirms the dispatch
     # the incident is marked, the options' routes drawn (recommended one in green)
     names = set(win.canvas.overlay_names())
     assert {"incident_selected", OPTION_ROUTES_OVERLAY} <= names
@@ -99,8 +99,8 @@ def test_rescue_code_to_dispatch_with_routes_on_the_map(qtbot, window) -> None:
     assert _pixels(win, OPTION_ROUTE_STYLE.highlight_rgb) > before + 50
     assert _pixels(win, CREW_ROUTE_STYLE.rgb) == 0
 
-    with qtbot.waitSignal(win.board.coverageLost, timeout=30_000) as lost:
-        qtbot.keyClick(win.board.table, Qt.Key.Key_Return)
+    with qtbot.waitSignal(win.command.board.coverageLost, timeout=30_000) as lost:
+        qtbot.keyClick(win.command.board.table, Qt.Key.Key_Return)
     inc = win.centre.log.incident(iid)
     assert inc["state"] == "dispatched" and inc["station_id"] == rec.options[0].station_id
     assert win.centre.log.events(iid)[-1].operator == "测试员"
@@ -111,10 +111,10 @@ def test_rescue_code_to_dispatch_with_routes_on_the_map(qtbot, window) -> None:
     assert lost.args[0] == inc["station_id"]
     assert ("coverage_lost" in win.canvas.overlay_names()) == (len(lost.args[1]) > 0)
 
-    labels = [win.joint_model.data(win.joint_model.index(r, 0))
-              for r in range(win.joint_model.rowCount())]
+    labels = [win.command.joint_model.data(win.command.joint_model.index(r, 0))
+              for r in range(win.command.joint_model.rowCount())]
     assert labels == ["Maintainer", "119 Fire", "110 Police", "Property"]
-    assert win.joint_model.incident_id == iid
+    assert win.command.joint_model.incident_id == iid
 
 
 def test_119_fire_referral_escalates_to_level_3_with_the_nearest_fire_station(
@@ -125,11 +125,11 @@ def test_119_fire_referral_escalates_to_level_3_with_the_nearest_fire_station(
     win.intake.source.setCurrentIndex(win.intake.source.findData("119"))
     win.intake.alarm_type.setCurrentIndex(win.intake.alarm_type.findData("fire_smoke"))
     _type_alarm(qtbot, win, "100020")
-    iid = win.board.selected_incident()
+    iid = win.command.board.selected_incident()
     inc = win.centre.log.incident(iid)
     assert int(inc["level"]) == 3 and inc["cause"] == "fire_smoke"
     assert "level 3" in win.intake.status.text() and "119" in win.intake.status.text()
-    m = win.joint_model
+    m = win.command.joint_model
     rows = {m.data(m.index(r, 0)): [m.data(m.index(r, c)) for c in range(m.columnCount())]
             for r in range(m.rowCount())}
     fire = rows["119 Fire"]
@@ -138,9 +138,9 @@ def test_119_fire_referral_escalates_to_level_3_with_the_nearest_fire_station(
     expected = win.centre.log.agencies(iid)
     assert {a["agency"] for a in expected} == {"119", "110"}
     # 1-5 on the panel set an agency's status, as a committed event
-    win.joint.table.selectRow(1)
-    win.joint.table.setFocus()
-    qtbot.keyClick(win.joint, Qt.Key.Key_2)
+    win.command.joint.table.selectRow(1)
+    win.command.joint.table.setFocus()
+    qtbot.keyClick(win.command.joint, Qt.Key.Key_2)
     assert {a["agency"]: a["status"] for a in win.centre.log.agencies(iid)}["119"] == \
         "acknowledged"
 
@@ -152,7 +152,7 @@ def test_open_incidents_layer_follows_the_clock(qtbot, window) -> None:
     assert names & {"incidents_ok", "incidents_predicted_late"}
     assert "incidents_late" not in names
     win.centre.clock.advance(31 * 60)
-    win.board_model.tick()  # what the board's one-second timer does
+    win.command.board_model.tick()  # what the board's one-second timer does
     names = set(win.canvas.overlay_names())
     assert "incidents_late" in names and "incidents_ok" not in names
 
@@ -162,7 +162,7 @@ def test_address_search_and_unknown_code(qtbot, window) -> None:
     intake = win.intake
     intake.code.setText("999999")
     assert intake.submit() is None and "No elevator found" in intake.status.text()
-    assert win.board_model.rowCount() == 0  # a typo is not an alarm: nothing written
+    assert win.command.board_model.rowCount() == 0  # a typo is not an alarm: nothing written
     intake.code.setText("合成路7号")
     found = intake.lookup()  # what the typing pause triggers
     assert 0 < len(found) <= 20 and found["address"].str.contains("合成路7号").all()
@@ -179,9 +179,9 @@ def test_board_without_roads_says_recommendations_need_a_road_graph(qtbot, tmp_p
         win.open_database()
     assert win.centre is not None and win.centre.engine is None
     _type_alarm(qtbot, win, "100011")
-    assert win.board_model.rowCount() == 1
-    assert "need a road graph" in win.board.options.item(0).text()
-    win.board.stop_timers()
+    assert win.command.board_model.rowCount() == 1
+    assert "need a road graph" in win.command.board.options.item(0).text()
+    win.command.board.stop_timers()
 
 
 def test_layouts_and_training_replay_menu(qtbot, window) -> None:
@@ -204,39 +204,39 @@ def test_events_from_another_workstation_reach_the_board_and_offline_shows_a_ban
     from gis.incidents.log import Actor, IncidentLog
 
     win = window
-    assert win.live is not None
-    qtbot.waitUntil(lambda: win.live.online, timeout=10_000)  # connected
+    assert win.command.live is not None
+    qtbot.waitUntil(lambda: win.command.live.online, timeout=10_000)  # connected
     other = CommandCentre(IncidentLog(win.centre.log.engine), world.elevators, world.stations,
                           actor=Actor("李四", "WS-09"), clock=SimulatedClock(START))
-    with qtbot.waitSignal(win.board_model.incidentsChanged, timeout=10_000):
+    with qtbot.waitSignal(win.command.board_model.incidentsChanged, timeout=10_000):
         other.receive(make_alarm("passive", "100040", source="12345"))
-    assert win.board_model.rowCount() == 1
-    assert win.board_model.incident_at(0)["registration_code"] == \
+    assert win.command.board_model.rowCount() == 1
+    assert win.command.board_model.incident_at(0)["registration_code"] == \
         world.elevators.loc[world.elevators["rescue_code"] == "100040",
                             "registration_code"].item()
     assert win.live_banner.isHidden()
-    win.live.reason = "connection refused"
-    win.live.onlineChanged.emit(False)
+    win.command.live.reason = "connection refused"
+    win.command.live.onlineChanged.emit(False)
     assert win.live_banner.isVisible() and "connection refused" in win.live_banner.text()
     # offline: the intake refuses and keeps what the operator typed; nothing is written
     win.intake.code.setText("100041")
     assert win.intake.submit() is None
     assert "offline" in win.intake.status.text() and win.intake.code.text() == "100041"
-    assert win.board_model.rowCount() == 1 and len(win.centre.log.incident_rows()) == 1
-    win.live.onlineChanged.emit(True)
+    assert win.command.board_model.rowCount() == 1 and len(win.centre.log.incident_rows()) == 1
+    win.command.live.onlineChanged.emit(True)
     assert win.live_banner.isHidden()
 
 
 def test_move_up_warning_draws_the_uncovered_elevators(qtbot, window, world) -> None:
-    from app.main_window import COVERAGE_LOST_OVERLAY, COVERAGE_LOST_STYLE
+    from app.incident_overlays import COVERAGE_LOST_OVERLAY, COVERAGE_LOST_STYLE
 
     win = window
     lost = world.elevators.head(3)[["registration_code", "district_name", "lon", "lat"]]
     win.canvas.zoom_to_lonlat(lost["lon"].to_numpy(), lost["lat"].to_numpy())
     before = _pixels(win, COVERAGE_LOST_STYLE.rgb)
-    win.board.coverageLost.emit("MS0001", lost)
+    win.command.board.coverageLost.emit("MS0001", lost)
     assert COVERAGE_LOST_OVERLAY in win.canvas.overlay_names()
     assert _pixels(win, COVERAGE_LOST_STYLE.rgb) > before
     assert "MS0001" in win.statusBar().currentMessage()
-    win.board.coverageLost.emit("MS0001", lost.iloc[:0])
+    win.command.board.coverageLost.emit("MS0001", lost.iloc[:0])
     assert COVERAGE_LOST_OVERLAY not in win.canvas.overlay_names()

@@ -17,7 +17,11 @@ from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "resources" / "translations"
-SOURCES = ["app/main_window.py", *sorted(str(p.relative_to(ROOT)) for p in
+#: The app modules with tr() texts (resources/translations/fill_zh_CN.py lists the same).
+WINDOW_SOURCES = ["app/main_window.py", "app/menus.py", "app/docks.py", "app/map_controller.py",
+                  "app/command_centre.py", "app/incident_overlays.py", "app/iot.py",
+                  "app/dialogs/settings.py"]
+SOURCES = [*WINDOW_SOURCES, *sorted(str(p.relative_to(ROOT)) for p in
                                          (ROOT / "app" / "panels").glob("*.py")),
            *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "app" / "map").glob("*.py"))]
 

@@ -198,7 +198,7 @@ def test_empty_registry_and_missing_coordinates_are_explained(window, small_regi
 
 def test_export_map_image(tmp_path, window):
     out = tmp_path / "map.png"
-    window.export_map_image(str(out))
+    window.map.export_map_image(str(out))
     from PySide6.QtGui import QImage
 
     img = QImage(str(out))

@@ -8,9 +8,10 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
-from app.main_window import CANDIDATE_STYLE, GAP_STYLE, MainWindow
+from app.main_window import MainWindow
 from app.map.data import build_map_data
 from app.map.overlays import LineStyle, PointStyle
+from app.map_controller import CANDIDATE_STYLE, GAP_STYLE
 from app.settings import Settings
 from gis.config import Config
 from gis.crs import unproject

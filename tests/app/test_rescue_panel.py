@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from app.main_window import ROUTE_STYLE, MainWindow
+from app.main_window import MainWindow
 from app.map.data import build_map_data
+from app.map_controller import ROUTE_STYLE
 from app.panels.rescue import K_OPTIONS, RescuePanel
 from app.settings import Settings
 from gis.config import Config
@@ -58,14 +59,14 @@ def test_without_roads_the_panel_says_how_to_load_them(qtbot, window, map_data):
     row = _central_row(map_data)
     window.map_model.set_selected(row)
     assert window.rescue_action.isEnabled() and window.inspector.rescue_button.isEnabled()
-    assert window.plan_rescue(row) is None
+    assert window.map.plan_rescue(row) is None
     assert "Load road network" in window.rescue.status.text()
     assert window.rescue.table.rowCount() == 0
 
 
 def test_plan_rescue_lists_options_and_draws_routes(qtbot, window, map_data, roads):
     with qtbot.waitSignal(window.roads_loaded, timeout=30_000):
-        window.use_road_arrays(roads, "synthetic test network")
+        window.map.use_road_arrays(roads, "synthetic test network")
     assert window.engine is not None and window.planning._engine is window.engine
     row = _central_row(map_data)
     window.map_model.set_selected(row)
@@ -103,7 +104,7 @@ def test_plan_rescue_lists_options_and_draws_routes(qtbot, window, map_data, roa
 
 def test_inspector_button_plans_the_selected_elevator(qtbot, window, map_data, roads):
     with qtbot.waitSignal(window.roads_loaded, timeout=30_000):
-        window.use_road_arrays(roads)
+        window.map.use_road_arrays(roads)
     row = _central_row(map_data)
     window.map_model.set_selected(row)
     with qtbot.waitSignal(window.rescue.planned, timeout=30_000) as got:
@@ -117,7 +118,7 @@ def test_loaded_osm_is_linked_to_the_database_and_loaded_at_next_start(
 
     osm = shared_data / "roads" / "shanghai_central_overpass.osm"
     with qtbot.waitSignal(window.roads_loaded, timeout=120_000):
-        window.load_roads(str(osm))
+        window.map.load_roads(str(osm))
     graph = linked_graph_file(window.db_url)
     assert graph.is_file() and window.canvas.renderer.data.roads is not None
     # a second window on the same database loads the linked graph from the cache
@@ -126,7 +127,7 @@ def test_loaded_osm_is_linked_to_the_database_and_loaded_at_next_start(
     qtbot.addWidget(again)
     again.set_map_data(map_data)
     with qtbot.waitSignal(again.roads_loaded, timeout=30_000):
-        assert again.load_linked_roads() is not None
+        assert again.map.load_linked_roads() is not None
     assert again.engine is not None
     assert again.engine.arrays.n_nodes == window.engine.arrays.n_nodes
     assert "nodes" in again.rescue.status.text()
