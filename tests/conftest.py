@@ -20,7 +20,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_DATA = SHARED / "data"
 AS_OF = dt.date(2026, 11, 21)
 
-pytest_plugins = ["tests.pg_fixture"]
+pytest_plugins = ["tests.pg_fixture", "tests.mqtt_fixture"]
 
 
 @pytest.fixture(scope="session")
