@@ -39,7 +39,7 @@ class WindowDocks(QObject):
                 ("joint", self.tr("Joint response"), bottom),
                 ("summary", self.tr("Districts"), bottom),
                 ("planning", self.tr("District planning"), bottom),
-                ("supervisor", self.tr("Supervisor: actions per operator"), bottom)):
+                ("supervisor", self.tr("Supervisor"), bottom)):
             dock = QDockWidget(title, window)
             dock.setObjectName(f"dock_{key}")
             dock.setWidget(panels[key] if key in panels else QLabel(no_centre))

@@ -140,7 +140,8 @@ class MainWindow(QMainWindow):
         self._docks_sized = False
 
         self.status, self.cursor_label, self.frame_label = QLabel(), QLabel(), QLabel()
-        self.iot_label = _banner("iotStatus")  # shown while the IoT intake is enabled
+        self.iot_label = QLabel()  # shown while the IoT intake is enabled
+        self.iot_label.setObjectName("iotStatus")
         self.iot_label.hide()
         self.statusBar().addWidget(self.cursor_label, 1)
         for label in (self.iot_label, self.frame_label, self.status):

@@ -151,7 +151,7 @@ ZH = {
     "Clock starts at dispatch in": "自派单起计时的区", "Changed thresholds reload the database.": "修改阈值后将重新加载数据库。",
     "IoT alarms (MQTT)": "物联网报警(MQTT)", "Take IoT alarms in from an MQTT broker": "从 MQTT 服务器接收物联网报警",
     "Broker URL": "服务器地址", "Topics": "主题", "Client id": "客户端标识",
-    "Supervisor: actions per operator": "监督:操作员记录", "Supervisor view not loaded: %s": "监督视图未加载:%s",
+    "Supervisor": "监督", "Supervisor view not loaded: %s": "监督视图未加载:%s",
     "IoT alarm: incident #%s": "物联网报警:事件 #%s", "IoT intake off": "物联网接入已关闭",
     "IoT: connecting to %s": "物联网:正在连接 %s", "IoT: connected to %s": "物联网:已连接 %s",
     "IoT: connection to %s lost, reconnecting": "物联网:与 %s 的连接中断,正在重连",

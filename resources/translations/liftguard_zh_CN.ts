@@ -182,23 +182,23 @@
 <context>
     <name>CommandCentreController</name>
     <message>
-        <location filename="../../app/command_centre.py" line="174" />
+        <location filename="../../app/command_centre.py" line="177" />
         <source>Report written to %s</source>
         <extracomment>Remote events within this many milliseconds are shown with one reload of the board. The command centre was installed or removed (check :attr:`centre`). The IoT intake's state and its text for the status bar (see :class:`app.iot.IotIntake`).</extracomment>
         <translation>报告已写入 %s</translation>
     </message>
     <message>
-        <location filename="../../app/command_centre.py" line="176" />
+        <location filename="../../app/command_centre.py" line="179" />
         <source>Supervisor view not loaded: %s</source>
         <translation>监督视图未加载:%s</translation>
     </message>
     <message>
-        <location filename="../../app/command_centre.py" line="266" />
+        <location filename="../../app/command_centre.py" line="269" />
         <source>OFFLINE: the shared database cannot be reached (%s). The board shows the last known state; actions are refused until the connection is back.</source>
         <translation>离线:无法连接共享数据库(%s)。看板显示最后已知状态;恢复连接前操作将被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/command_centre.py" line="307" />
+        <location filename="../../app/command_centre.py" line="317" />
         <source>IoT alarm: incident #%s</source>
         <translation>物联网报警:事件 #%s</translation>
     </message>
@@ -707,74 +707,74 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="96" />
+        <location filename="../../app/main_window.py" line="102" />
         <source>LiftGuard - elevator emergency command</source>
         <extracomment>Set to any value to print a line and quit once the first map frame is painted (startup benchmark, bench/bench_map.py). The command centre was installed (or removed: check :attr:`centre`).</extracomment>
         <translation>LiftGuard - 电梯应急指挥</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="238" />
+        <location filename="../../app/main_window.py" line="229" />
         <source>Opening the database; on first run a SYNTHETIC demo registry of Shanghai (304,634 elevators) is created...</source>
         <translation>正在打开数据库;首次运行时将生成上海的合成(SYNTHETIC)演示登记数据(304,634 部电梯)……</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="240" />
+        <location filename="../../app/main_window.py" line="228" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="241" />
+        <location filename="../../app/main_window.py" line="228" />
         <source>LiftGuard</source>
         <translation>LiftGuard</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="262" />
+        <location filename="../../app/main_window.py" line="238" />
         <source>Cancelled: no registry was created. Generate one with `liftguard generate` or import elevators.</source>
         <translation>已取消:未生成登记数据。请用 `liftguard generate` 生成或导入电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="269" />
+        <location filename="../../app/main_window.py" line="245" />
         <source>No command centre: %s</source>
         <translation>指挥中心不可用:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="296" />
+        <location filename="../../app/main_window.py" line="271" />
         <source>Cancelled: nothing was written.</source>
         <translation>已取消:未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="298" />
+        <location filename="../../app/main_window.py" line="273" />
         <source>The database could not be opened: %s</source>
         <translation>无法打开数据库:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="299" />
+        <location filename="../../app/main_window.py" line="274" />
         <source>No map: the database could not be opened.</source>
         <translation>无地图:无法打开数据库。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="378" />
+        <location filename="../../app/main_window.py" line="327" />
         <source>frame %s ms</source>
         <translation>帧 %s 毫秒</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="365" />
-        <location filename="../../app/main_window.py" line="369" />
+        <location filename="../../app/main_window.py" line="314" />
+        <location filename="../../app/main_window.py" line="318" />
         <source>The language changes when LiftGuard is started again.</source>
         <translation>语言将在重新启动 LiftGuard 后更改。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="396" />
+        <location filename="../../app/main_window.py" line="345" />
         <source>No registry loaded.</source>
         <translation>未载入登记数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="400" />
+        <location filename="../../app/main_window.py" line="349" />
         <source>Registry</source>
         <translation>登记数据</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window.py" line="403" />
+        <location filename="../../app/main_window.py" line="352" />
         <source>%n elevator(s)</source>
         <translation><numerusform>%n 部电梯</numerusform></translation>
     </message>
@@ -782,73 +782,73 @@
 <context>
     <name>MapController</name>
     <message>
-        <location filename="../../app/map_controller.py" line="112" />
+        <location filename="../../app/map_controller.py" line="115" />
         <source>This registry holds no elevators. Import elevators (liftguard import) or generate the demo (liftguard generate).</source>
         <extracomment>Map overlay names and styles. The routing engine changed (``None`` while no road graph is loaded).</extracomment>
         <translation>此登记数据中没有电梯。请导入电梯(liftguard import)或生成演示数据(liftguard generate)。</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="115" />
+        <location filename="../../app/map_controller.py" line="118" />
         <source>No elevator matches the filter. Reset the filters to see all %s elevators.</source>
         <translation>没有符合筛选条件的电梯。重置筛选可查看全部 %s 部电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="118" />
+        <location filename="../../app/map_controller.py" line="121" />
         <source>%s elevators have no coordinates and are not drawn.</source>
         <translation>%s 部电梯没有坐标,未绘制。</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="121" />
+        <location filename="../../app/map_controller.py" line="124" />
         <source>%s elevators lie outside every district boundary.</source>
         <translation>%s 部电梯不在任何区界内。</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="133" />
+        <location filename="../../app/map_controller.py" line="147" />
         <source>Loading road network %s ...</source>
         <translation>正在载入路网 %s ……</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="138" />
+        <location filename="../../app/map_controller.py" line="156" />
         <source>Road network</source>
         <translation>路网</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="139" />
+        <location filename="../../app/map_controller.py" line="157" />
         <source>OpenStreetMap (*.osm *.osm.pbf *.xml)</source>
         <translation>OpenStreetMap (*.osm *.osm.pbf *.xml)</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="147" />
+        <location filename="../../app/map_controller.py" line="165" />
         <source>Road network not loaded: %s</source>
         <translation>路网未载入:%s</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="160" />
+        <location filename="../../app/map_controller.py" line="178" />
         <source>Road network loaded: %s</source>
         <translation>路网已载入:%s</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="168" />
+        <location filename="../../app/map_controller.py" line="186" />
         <source>Select an elevator first</source>
         <translation>请先选择一部电梯</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="221" />
+        <location filename="../../app/map_controller.py" line="239" />
         <source>The elevator found is hidden by the current filter</source>
         <translation>找到的电梯被当前筛选条件隐藏</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="245" />
+        <location filename="../../app/map_controller.py" line="263" />
         <source>Export map image</source>
         <translation>导出地图图片</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="246" />
+        <location filename="../../app/map_controller.py" line="264" />
         <source>PNG image (*.png);;JPEG image (*.jpg)</source>
         <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg)</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="254" />
+        <location filename="../../app/map_controller.py" line="272" />
         <source>Map image written to %s</source>
         <translation>地图图片已写入 %s</translation>
     </message>
@@ -1265,8 +1265,8 @@
     </message>
     <message>
         <location filename="../../app/docks.py" line="42" />
-        <source>Supervisor: actions per operator</source>
-        <translation>监督:操作员记录</translation>
+        <source>Supervisor</source>
+        <translation>监督</translation>
     </message>
 </context>
 <context>
