@@ -25,3 +25,11 @@ def test_headless_commands_do_not_import_qt():
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_ruff_is_clean():
+    """The lint rules in pyproject.toml hold for every package, test and benchmark."""
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "gis", "app", "tests",
+                             "bench", "resources"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
