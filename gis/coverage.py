@@ -55,9 +55,8 @@ def elevator_coverage(engine: RoutingEngine, registry: Registry, *,
     """ETA of the fastest station for every elevator and whether it is a gap.
 
     ``kinds`` limits the stations to some kinds (e.g. ``["maintenance"]`` for maintenance
-    coverage only); ``None`` uses every available station, exactly as
-    :meth:`RoutingEngine.nearest_stations` (which it calls). With ``kinds`` the same
-    multi-source search runs here on the engine's compiled graph over the chosen stations.
+    coverage only); ``None`` uses every available station. The ETAs are exactly
+    :meth:`RoutingEngine.nearest_stations` (which it calls).
 
     Returns
     -------
@@ -74,11 +73,12 @@ def elevator_coverage(engine: RoutingEngine, registry: Registry, *,
         limit = cfg.rescue_limits_s(el["district_adcode"].astype(str).to_numpy())
     else:
         limit = np.full(len(el), check_limit_s(limit_s))
-    if kinds is None:
-        near = engine.nearest_stations(el, at=at, exclude_busy=exclude_busy)
-    else:
-        near = _nearest_of_kinds(engine, registry.stations, el, kinds=kinds, at=at,
-                                 exclude_busy=exclude_busy)
+    if kinds is not None:
+        unknown = sorted(set(kinds) - set(STATION_KINDS))
+        if unknown:
+            raise ConfigError(f"Unknown station kind(s) {', '.join(unknown)}; use "
+                              f"{', '.join(STATION_KINDS)}.")
+    near = engine.nearest_stations(el, at=at, exclude_busy=exclude_busy, kinds=kinds)
     eta = near["eta_s"].to_numpy("float64")
     off = near["off_network"].to_numpy(bool)
     out = pd.DataFrame({
@@ -94,28 +94,6 @@ def elevator_coverage(engine: RoutingEngine, registry: Registry, *,
     out.attrs.update(limit_s=float(limit[0]) if uniform else cfg.rescue_limit_city_s,
                      limit_varies=not uniform, at=at.isoformat() if at else None)
     return out
-
-
-def _nearest_of_kinds(engine: RoutingEngine, stations: pd.DataFrame, elevators: pd.DataFrame,
-                      *, kinds: Sequence[str], at: dt.datetime | None, exclude_busy: bool
-                      ) -> pd.DataFrame:
-    """Same columns as :meth:`RoutingEngine.nearest_stations`, over stations of ``kinds``."""
-    unknown = sorted(set(kinds) - set(STATION_KINDS))
-    if unknown:
-        raise ConfigError(f"Unknown station kind(s) {', '.join(unknown)}; use "
-                          f"{', '.join(STATION_KINDS)}.")
-    chosen = stations.loc[stations["kind"].astype(str).isin(list(kinds))]
-    st = _station_sources(engine, chosen, exclude_busy=exclude_busy)
-    _w, fwd, _rev = engine.compiled(at)
-    eta_node, owner = _fastest_station(fwd, st, np.inf)
-    node, snap_m = engine.snap(elevators["lon"].to_numpy(float), elevators["lat"].to_numpy(float))
-    off = snap_m > engine.snap_settings.max_snap_m
-    eta = eta_node[node] + np.asarray(engine.snap_settings.access_s(snap_m))
-    eta[off] = np.nan
-    ids = np.append(st["station_id"].astype(str).to_numpy(), "")
-    own = owner[node]
-    return pd.DataFrame({"eta_s": eta, "station_id": ids[np.where((own >= 0) & ~off, own, -1)],
-                         "snap_m": snap_m, "off_network": off}, index=elevators.index)
 
 
 def coverage_by(coverage: pd.DataFrame, groups: pd.Series | np.ndarray | None = None, *,

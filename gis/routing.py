@@ -18,7 +18,7 @@ congestion factor of the hour and road group (:class:`CongestionProfile`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from scipy.spatial import cKDTree
 from gis.config import Config
 from gis.crs import project, working_epsg_for
 from gis.errors import RoutingError
+from gis.registry import STATION_KINDS
 from gis.roads import MIN_EDGE_TIME_S, ROAD_CLASSES, RoadArrays, arrays_to_graph, graph_to_arrays
 
 if TYPE_CHECKING:
@@ -286,14 +287,23 @@ class RoutingEngine:
             raise RoutingError("No stations are loaded; import the registry with stations.")
         return self._stations
 
-    def _candidates(self, exclude_busy: bool) -> np.ndarray:
-        """Positions of the stations that may be sent (on the network, not offline/busy)."""
+    def _candidates(self, exclude_busy: bool,
+                    kinds: Collection[str] | None = None) -> np.ndarray:
+        """Positions of the stations that may be sent (on the network, not offline/busy,
+        of one of ``kinds`` when given)."""
         self._require_stations()
         status = self._st["status"]
         ok = (status == "available") if exclude_busy else (status != "offline")
+        if kinds is not None:
+            unknown = set(kinds) - set(STATION_KINDS)
+            if unknown:
+                raise RoutingError(f"Unknown station kind(s) {sorted(unknown)}; use "
+                                   f"{', '.join(STATION_KINDS)}.")
+            ok = ok & np.isin(self._st["kind"].astype(str), list(kinds))
         cand = np.flatnonzero(ok & self._st["on_network"])
         if cand.size == 0:
-            raise RoutingError("No station is available on the road network (all busy, "
+            what = f" of kind {', '.join(sorted(kinds))}" if kinds is not None else ""
+            raise RoutingError(f"No station{what} is available on the road network (all busy, "
                                "offline or off the network); check station status and "
                                "coordinates.")
         return cand
@@ -327,13 +337,14 @@ class RoutingEngine:
     # ----------------------------------------------------------------- queries
 
     def rescue_options(self, elevator: str | Mapping[str, Any] | pd.Series, *, k: int = 5,
-                       at: dt.datetime | None = None, exclude_busy: bool = True
-                       ) -> list[RescueOption]:
+                       at: dt.datetime | None = None, exclude_busy: bool = True,
+                       kinds: Collection[str] | None = None) -> list[RescueOption]:
         """The ``k`` stations with the earliest ETA at an elevator, fastest first.
 
         ``elevator`` is a registration or rescue code (needs ``elevators``) or a row with
         ``lon``, ``lat``, ``registration_code`` and ``maintenance_unit_id``. Offline stations
-        are always excluded, busy ones when ``exclude_busy``. A reverse Dijkstra from the
+        are always excluded, busy ones when ``exclude_busy``; ``kinds`` (e.g.
+        ``["maintenance"]``) keeps only those station kinds. A reverse Dijkstra from the
         elevator on the transposed CSR runs with a growing ``limit`` until the k best are
         certain (exact, not a heuristic).
 
@@ -347,7 +358,7 @@ class RoutingEngine:
             raise RoutingError(f"k must be at least 1, got {k}.")
         rec = self.elevator_record(elevator)
         e_node, e_snap = self._snap_elevator(rec)
-        cand = self._candidates(exclude_busy)
+        cand = self._candidates(exclude_busy, kinds)
         best_edge, _fwd, rev = self.compiled(at)
         nodes, extra = self._st["node"][cand], self._st["extra_s"][cand]
         net, pred = self._k_search(rev, e_node, nodes, extra, min(k, len(cand)))
@@ -404,7 +415,8 @@ class RoutingEngine:
         return best[pos]
 
     def nearest_stations(self, elevators: pd.DataFrame, *, at: dt.datetime | None = None,
-                         exclude_busy: bool = True) -> pd.DataFrame:
+                         exclude_busy: bool = True,
+                         kinds: Collection[str] | None = None) -> pd.DataFrame:
         """Fastest station ETA for every elevator at once (one multi-source Dijkstra).
 
         Each candidate station gets a virtual node joined to its road node by an edge
@@ -418,7 +430,7 @@ class RoutingEngine:
             network, inf when unreachable), ``station_id`` ("" when none), ``snap_m``,
             ``off_network`` (bool), ``meets_limit`` (bool).
         """
-        cand = self._candidates(exclude_busy)
+        cand = self._candidates(exclude_busy, kinds)
         _w, fwd, _rev = self.compiled(at)
         extra, cand_nodes = self._st["extra_s"][cand], self._st["node"][cand]
         n, m = fwd.shape[0], len(cand)

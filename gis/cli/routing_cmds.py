@@ -77,6 +77,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="local time for congestion, e.g. 2026-11-21T08:00 (default now)")
     route.add_argument("--free-flow", action="store_true", help="ignore congestion")
     route.add_argument("--include-busy", action="store_true", help="also list busy stations")
+    route.add_argument("--kinds", type=_kinds, default=None, metavar="KIND[,KIND]",
+                       help="only these station kinds: maintenance, fire, police (e.g. "
+                            "--kinds maintenance for levels 1-2 only; default all)")
     route.add_argument("--json", action="store_true", help="print the JSON contract")
     add_db_option(route)
     route.set_defaults(func=run_route)
@@ -90,6 +93,17 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
     if len(values) != 4:
         raise argparse.ArgumentTypeError(f"expected min_lon,min_lat,max_lon,max_lat, got {text!r}")
     return values  # type: ignore[return-value]
+
+
+def _kinds(text: str) -> list[str]:
+    from gis.registry import STATION_KINDS
+
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    bad = [k for k in kinds if k not in STATION_KINDS]
+    if not kinds or bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown station kind {', '.join(bad) or text!r}; use {', '.join(STATION_KINDS)}")
+    return kinds
 
 
 def _datetime(text: str) -> dt.datetime:
@@ -199,7 +213,8 @@ def route_document(args: argparse.Namespace) -> dict[str, Any]:
     engine = RoutingEngine(arrays, stations=registry.stations, elevators=registry.elevators)
     at = None if args.free_flow else (args.at or dt.datetime.now(LOCAL_TZ).replace(tzinfo=None))
     rec = engine.elevator_record(args.elevator)
-    options = engine.rescue_options(rec, k=args.k, at=at, exclude_busy=not args.include_busy)
+    options = engine.rescue_options(rec, k=args.k, at=at, exclude_busy=not args.include_busy,
+                                    kinds=args.kinds)
     node, snap_m = engine.snap(float(rec["lon"]), float(rec["lat"]))
     return {
         "elevator": {c: _plain(rec.get(c)) for c in ("registration_code", "rescue_code",
