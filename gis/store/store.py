@@ -8,7 +8,7 @@ version are :class:`gis.errors.StoreError` with a message that says what to do.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -27,8 +27,8 @@ from gis.store.codec import (
     STATION_KINDS,
     UNIT_KINDS,
     coerce_unit_dtypes,
+    decode_columns,
     decode_districts,
-    decode_elevators,
     decode_stations,
     decode_units,
     encode_districts,
@@ -134,6 +134,58 @@ def schema_status(url: str | None = None) -> dict[str, object]:
             "version": state.version, "revision": state.revision,
             "head_version": state.head_version, "postgis": postgis, "live_trigger": trigger,
             "counts": counts}
+
+
+def elevator_kinds(columns: Sequence[str] | None) -> dict[str, str]:
+    """``ELEVATOR_KINDS`` limited to ``columns`` (all when ``None``), in contract order.
+
+    Raises
+    ------
+    StoreError
+        A name is not an elevator column.
+    """
+    if columns is None:
+        return dict(ELEVATOR_KINDS)
+    unknown = sorted(set(columns) - set(ELEVATOR_KINDS))
+    if unknown:
+        raise StoreError(f"unknown elevator column(s) {', '.join(unknown)}; the columns are "
+                         f"{', '.join(ELEVATOR_KINDS)}")
+    return {c: k for c, k in ELEVATOR_KINDS.items() if c in set(columns)}
+
+
+class RegistrySnapshot:
+    """The registry as one read transaction sees it (made by :meth:`Store.snapshot`).
+
+    Elevator columns are read on demand and kept, so a later call reads only the columns
+    not read yet; the small tables are read once.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._elevators: dict[str, pd.Series] = {}
+        self._rest: tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame, dict[str, str]] | None
+        self._rest = None
+
+    def load_elevators(self, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Elevators with ``columns`` (all when ``None``), contract order and dtypes."""
+        wanted = elevator_kinds(columns)
+        missing = {c: k for c, k in wanted.items() if c not in self._elevators}
+        if missing:
+            frame = decode_columns(read_rows(self._conn, "elevators", missing), missing)
+            self._elevators.update({c: frame[c] for c in missing})
+        return pd.DataFrame({c: self._elevators[c] for c in wanted}, copy=False)
+
+    def load_registry(self, *, columns: Sequence[str] | None = None) -> Registry:
+        """The registry; its elevators limited to ``columns`` (all when ``None``)."""
+        elevators = self.load_elevators(columns=columns)
+        if self._rest is None:
+            conn = self._conn
+            self._rest = (decode_stations(read_rows(conn, "stations", STATION_KINDS)),
+                          decode_units(read_rows(conn, "units", UNIT_KINDS)),
+                          _read_districts(conn), _read_meta(conn))
+        stations, units, districts, meta = self._rest
+        return Registry(elevators=elevators, stations=stations, units=units,
+                        districts=districts, meta=dict(meta))
 
 
 class Store:
@@ -247,8 +299,32 @@ class Store:
         if progress is not None:
             progress(1.0)
 
-    def load_registry(self) -> Registry:
+    def load_registry(self, *, columns: Sequence[str] | None = None) -> Registry:
         """The stored registry, typed as :mod:`gis.registry` documents.
+
+        ``columns`` limits the elevator frame to those ``ELEVATOR_COLUMNS`` (in contract
+        order, same dtypes); the other tables are always whole. To read a few columns first
+        and the rest later from the same data, use :meth:`snapshot`.
+
+        Raises
+        ------
+        StoreError
+            The database holds no registry yet, or ``columns`` names an unknown column.
+        """
+        with self.snapshot() as snap:
+            return snap.load_registry(columns=columns)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[RegistrySnapshot]:
+        """One consistent read of the registry, in steps (one read transaction).
+
+        >>> with store.snapshot() as snap:
+        ...     first = snap.load_registry(columns=("lon", "lat", "district_adcode"))
+        ...     ...                              # draw the map
+        ...     full = snap.load_registry()      # reads only the columns still missing
+
+        Both frames hold the same rows in the same order even if another program replaces
+        the registry in between (SQLite WAL read transaction; PostgreSQL REPEATABLE READ).
 
         Raises
         ------
@@ -261,19 +337,18 @@ class Store:
                     f"the database {masked(self.url)} has no registry yet; run `liftguard "
                     "generate` or `liftguard import` first, or pass another --db"
                 )
-            return Registry(
-                elevators=decode_elevators(read_rows(conn, "elevators", ELEVATOR_KINDS)),
-                stations=decode_stations(read_rows(conn, "stations", STATION_KINDS)),
-                units=decode_units(read_rows(conn, "units", UNIT_KINDS)),
-                districts=_read_districts(conn), meta=_read_meta(conn),
-            )
+            yield RegistrySnapshot(conn)
 
     # ------------------------------------------------------------------ single tables
 
-    def load_elevators(self) -> pd.DataFrame:
-        """All elevators (``ELEVATOR_COLUMNS``, documented dtypes) in stored order."""
+    def load_elevators(self, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """All elevators (``ELEVATOR_COLUMNS``, or only ``columns`` of them, documented
+        dtypes, contract order) in stored order."""
+        wanted = elevator_kinds(columns)
         with self._begin() as conn:
-            return decode_elevators(read_rows(conn, "elevators", ELEVATOR_KINDS))
+            return decode_columns(read_rows(conn, "elevators", wanted), wanted)
+
+    # ------------------------------------------------------------------ single tables
 
     def load_stations(self) -> pd.DataFrame:
         """All stations (``STATION_COLUMNS``, documented dtypes) in stored order."""

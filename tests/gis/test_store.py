@@ -396,3 +396,56 @@ def test_postgis_extension_is_created(pg_server) -> None:
                 "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'")).scalar_one() == 1
         store.save_registry(make_registry(5))
         assert store.count_elevators() == 5
+
+
+# --------------------------------------------------------------------------- reads in steps
+
+
+def test_load_registry_with_columns_keeps_contract_order_and_dtypes(store_url: str) -> None:
+    registry = make_registry(n=120)
+    with open_store(store_url) as store:
+        store.save_registry(registry)
+        got = store.load_registry(columns=["lat", "risk_class", "lon", "assessment_date"])
+        only = store.load_elevators(columns=["district_adcode", "is_addon"])
+    want = coerce_elevator_dtypes(registry.elevators)
+    pd.testing.assert_frame_equal(got.elevators,
+                                  want[["lon", "lat", "risk_class", "assessment_date"]])
+    pd.testing.assert_frame_equal(only, want[["district_adcode", "is_addon"]])
+    assert got.meta == registry.meta and len(got.stations) == 3
+
+
+def test_snapshot_reads_the_missing_columns_of_the_same_rows(store_url: str) -> None:
+    registry = make_registry(n=200)
+    with open_store(store_url) as store:
+        store.save_registry(registry)
+        with store.snapshot() as snap:
+            first = snap.load_registry(columns=("lon", "lat", "district_adcode"))
+            full = snap.load_registry()
+    assert list(first.elevators.columns) == ["district_adcode", "lon", "lat"]
+    assert_registry_equal(full, registry)
+    # the first step's columns are reused, not read again
+    assert np.shares_memory(first.elevators["lon"].to_numpy(), full.elevators["lon"].to_numpy())
+
+
+def test_snapshot_is_not_torn_by_a_concurrent_replace(sqlite_url: str) -> None:
+    old, new = make_registry(n=150, seed=1), make_registry(n=90, seed=2)
+    with open_store(sqlite_url) as store, open_store(sqlite_url) as other:
+        store.save_registry(old)
+        with store.snapshot() as snap:
+            first = snap.load_registry(columns=("lon", "lat"))
+            other.save_registry(new)  # another program replaces the registry meanwhile
+            full = snap.load_registry()
+        assert len(first.elevators) == len(full.elevators) == 150
+        assert_registry_equal(full, old)
+        assert_registry_equal(store.load_registry(), new)
+
+
+def test_unknown_elevator_column_is_a_store_error(sqlite_url: str) -> None:
+    with open_store(sqlite_url) as store:
+        store.save_registry(make_registry(n=5))
+        with pytest.raises(StoreError, match=r"unknown elevator column.*height_m"):
+            store.load_registry(columns=["lon", "height_m"])
+        with pytest.raises(StoreError, match="has no registry"), open_store(
+                sqlite_url.replace("liftguard.sqlite", "empty.sqlite")) as empty, \
+                empty.snapshot():
+            pass
