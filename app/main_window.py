@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from app.command_centre import CommandCentreController, operator_actor
 from app.docks import WindowDocks
 from app.errors import show_error
-from app.loading import Opened, open_database_job, start_with_progress
+from app.loading import LoadSignals, Opened, open_database_job, start_with_progress
 from app.map.canvas import MapCanvas
 from app.map.data import MapData
 from app.map.renderer import MapRenderer
@@ -61,6 +61,7 @@ from gis.errors import LiftGuardError
 if TYPE_CHECKING:
     from gis.config import Config
     from gis.incidents.centre import CommandCentre
+    from gis.registry import Registry
     from gis.routing import RoutingEngine
 
 #: Set to any value to print a line and quit once the first map frame is painted (startup
@@ -115,14 +116,21 @@ class MainWindow(QMainWindow):
             layout.addWidget(widget, stretch)
         self.setCentralWidget(central)
 
+        #: The map shows a registry whose codes, addresses and units are still being read
+        #: (two-step start, :mod:`app.loading`): inspector, search and rescue wait for them.
+        self.details_loading = False
+
         def renderer() -> MapRenderer | None:
             return self.canvas.renderer
+
+        def complete_renderer() -> MapRenderer | None:
+            return None if self.details_loading else self.canvas.renderer
 
         self.legend = LegendPanel(self.map_model, renderer)
         self.layers_panel = LayersPanel(self.layer_model)
         self.filters = FilterPanel(self.map_model)
-        self.inspector = InspectorPanel(self.map_model, renderer)
-        self.search = SearchPanel(renderer)
+        self.inspector = InspectorPanel(self.map_model, complete_renderer)
+        self.search = SearchPanel(complete_renderer)
         self.planning = PlanningPanel()
         self.rescue = RescuePanel()
         self.intake = AlarmIntakePanel()
@@ -158,8 +166,10 @@ class MainWindow(QMainWindow):
             show_message=self.show_message, settings=settings, language=self.language,
             parent=self)
         self._worker: Worker | None = None
+        self._load_signals: LoadSignals | None = None
         self._index_worker: Worker | None = None
         self._after_first_frame: list[Any] = []
+        self._frame_drawn = False
         self._bench = os.environ.get(BENCH_ENV)
         self.menus = WindowMenus(self)
         self.file_menu = self.menus.file_menu
@@ -187,7 +197,7 @@ class MainWindow(QMainWindow):
         self.registry_model.changed.connect(self._update_status)
         self.map_model.view_changed.connect(self._on_view_changed)
         self.canvas.frame_painted.connect(self._on_frame)
-        self.map_model.selection_changed.connect(self._on_selected)
+        self.map_model.selection_changed.connect(self._on_selected)  # after the inspector's
         self.inspector.plan_rescue.connect(self.map.plan_rescue)
         self.map.engineChanged.connect(self.command.set_engine)
         self.map.roadsLoaded.connect(self.roads_loaded)
@@ -223,23 +233,64 @@ class MainWindow(QMainWindow):
         except LiftGuardError as exc:  # a wrong threshold in the settings
             show_error(self, exc)
             return None
-        job = open_database_job(self.db_url, config, operator_actor(self.settings))
+        if self._worker is not None:  # a load still running is superseded
+            self._worker.cancel()
+        if self._load_signals is not None:
+            self._load_signals.drawn.set()
+        signals = LoadSignals(self)
+        job = open_database_job(self.db_url, config, operator_actor(self.settings),
+                                signals=signals)
         worker = start_with_progress(
             self, job, title=self.tr("LiftGuard"), cancel_text=self.tr("Cancel"),
             text=self.tr("Opening the database; on first run a SYNTHETIC demo registry of "
-                         "Shanghai (304,634 elevators) is created..."))
-        worker.signals.finished.connect(self._on_loaded)
-        worker.signals.failed.connect(self._on_failed)
-        self._worker = worker
+                         "Shanghai (304,634 elevators) is created..."), close_on=signals.first)
+        signals.first.connect(lambda data: self._on_first_data(worker, data))
+        worker.signals.finished.connect(lambda result: self._on_loaded(worker, result))
+        worker.signals.failed.connect(lambda exc, details: self._on_failed(worker, exc, details))
+        self._worker, self._load_signals = worker, signals
         return worker
 
-    def _on_loaded(self, result: Opened | None) -> None:
+    def _on_first_data(self, worker: Worker, data: MapData) -> None:
+        """The map's columns have arrived (step one of :mod:`app.loading`): draw them."""
+        if worker is not self._worker:
+            return
+        self.details_loading = True
+        self._frame_drawn = False
+        self.search.setEnabled(False)
+        self.map.set_data(data, complete=False)
+        self._show_registry_status(data.registry)
+        signals = self._load_signals
+        if signals is not None:
+            if self.canvas.isVisible():
+                self._after_first_frame.append(signals.drawn.set)
+                self.canvas.update()
+            else:  # no frame will be painted: let the job go on at once
+                signals.drawn.set()
+
+    def _on_loaded(self, worker: Worker, result: Opened | None) -> None:
+        if worker is not self._worker:
+            return
+        self._worker = None
         if result is None:
+            if self.details_loading:  # superseded or closing after the first step
+                return
             self.banner.setText(self.tr("Cancelled: no registry was created. Generate one with "
                                         "`liftguard generate` or import elevators."))
             return
-        _registry, data, centre = result
-        self.set_map_data(data)
+        registry, data, centre = result
+        data.registry = registry  # the same rows with every column (one snapshot)
+        shown = self.canvas.renderer is not None and self.canvas.renderer.data is data
+        self.details_loading = False
+        self.search.setEnabled(True)
+        if shown:  # keep the view, filters and selection made meanwhile
+            self.registry_model.set_registry(registry, data.config)
+            if self.centre is not None:
+                self.centre.engine = None
+            self.map.complete_data(data)
+            self.inspector.show_row(self.map_model.selected)
+            self._on_selected(self.map_model.selected)
+        else:
+            self.set_map_data(data)
         if isinstance(centre, LiftGuardError):
             self.set_command_centre(None)
             self.intake.status.setText(self.tr("No command centre: %s") % centre)
@@ -252,7 +303,10 @@ class MainWindow(QMainWindow):
                                                                           data.code_index())))
             self.map.load_linked_roads()
 
-        self._after_first_frame.append(after_first_frame)
+        if shown and self._frame_drawn:
+            after_first_frame()
+        else:
+            self._after_first_frame.append(after_first_frame)
         self.canvas.update()
 
     def set_map_data(self, data: MapData) -> None:
@@ -266,7 +320,18 @@ class MainWindow(QMainWindow):
     def config(self) -> Config | None:
         return self.map.config
 
-    def _on_failed(self, exc: BaseException, details: str) -> None:
+    def _on_failed(self, worker: Worker, exc: BaseException, details: str) -> None:
+        if worker is not self._worker:
+            return
+        self._worker = None
+        if self.details_loading:  # the map is drawn; its details could not be read
+            self.details_loading = False
+            self.search.setEnabled(True)
+            self.canvas.set_data(None)
+            self.canvas.set_message(self.tr("No map: the database could not be opened."))
+            self.banner.setText(self.tr("The database could not be opened: %s") % exc)
+            show_error(self, exc, details)
+            return
         if isinstance(exc, LiftGuardError) and "cancel" in str(exc).lower():
             self.banner.setText(self.tr("Cancelled: nothing was written."))
             return
@@ -287,6 +352,9 @@ class MainWindow(QMainWindow):
             show_error(self, LiftGuardError(f"the training replay is not available: {exc}"))
             return None
         renderer = self.canvas.renderer
+        if self.details_loading:
+            self.show_message(self.tr("Loading elevator details..."), 5000)
+            return None
         return open_replay_window(self, db_url=self.map.database_url(),
                                   map_data=renderer.data if renderer is not None else None)
 
@@ -325,6 +393,7 @@ class MainWindow(QMainWindow):
 
     def _on_frame(self, ms: float) -> None:
         self.frame_label.setText(self.tr("frame %s ms") % f"{ms:.0f}")
+        self._frame_drawn = True
         pending, self._after_first_frame = self._after_first_frame, []
         for job in pending:
             job()
@@ -335,12 +404,16 @@ class MainWindow(QMainWindow):
             QApplication.quit()
 
     def _on_selected(self, row: int) -> None:
-        self.rescue_action.setEnabled(row >= 0)
+        self.rescue_action.setEnabled(row >= 0 and not self.details_loading)
         if row >= 0:
             self.docks["inspector"].raise_()
+            if self.details_loading:  # the inspector's renderer is None until then
+                self.inspector.heading.setText(self.tr("Loading elevator details..."))
 
     def _update_status(self) -> None:
-        reg = self.registry_model.registry
+        self._show_registry_status(self.registry_model.registry)
+
+    def _show_registry_status(self, reg: Registry | None) -> None:
         if reg is None:
             self.banner.setText(self.tr("No registry loaded."))
             self.status.setText("")

@@ -88,13 +88,15 @@ class MapController(QObject):
         planning.failed.connect(lambda exc, details: show_error(window, exc, details))
 
     # ------------------------------------------------------------------ data
-    def set_data(self, data: MapData) -> None:
-        """Show a built registry on the map and its panels (roads are loaded again)."""
+    def set_data(self, data: MapData, *, complete: bool = True) -> None:
+        """Show a built registry on the map and its panels (roads are loaded again).
+
+        ``complete=False``: ``data.registry.elevators`` holds only the map's columns
+        (:data:`app.loading.MAP_COLUMNS`); the road, planning and rescue panels get the
+        registry with :meth:`complete_data` once every column is read.
+        """
         self.config = data.config
-        self.roads.set_context(data.registry, data.config, data.epsg)
         self.canvas.set_data(data, language=self.language)
-        self.planning.set_context(data.registry, None, data.config)
-        self.rescue.set_engine(None, today=data.config.today)
         self.filters.set_districts(list(data.districts.adcodes),
                                    list(data.districts.names if self.language == "zh"
                                         else data.districts.names_en))
@@ -102,6 +104,17 @@ class MapController(QObject):
         self.map_model.set_selected(-1)
         self.legend.refresh()
         self.update_map_message()
+        if complete:
+            self.complete_data(data)
+        else:
+            self.planning.set_context(None, None, data.config)
+
+    def complete_data(self, data: MapData) -> None:
+        """Hand the full registry of the shown map data to the panels that need every column
+        (road snapping, planning, rescue); the map, filters and selection stay as they are."""
+        self.roads.set_context(data.registry, data.config, data.epsg)
+        self.planning.set_context(data.registry, None, data.config)
+        self.rescue.set_engine(None, today=data.config.today)
 
     def update_map_message(self) -> None:
         """Explain an empty or partial map on the map itself (never a silent blank map)."""
@@ -184,6 +197,9 @@ class MapController(QObject):
         renderer = self.canvas.renderer
         if renderer is None or row < 0 or row >= renderer.data.n:
             self.show_message(self.tr("Select an elevator first"), 5000)
+            return None
+        if "registration_code" not in renderer.data.registry.elevators:  # step one of loading
+            self.show_message(self.tr("Loading elevator details..."), 5000)
             return None
         self.docks["rescue"].show()
         self.docks["rescue"].raise_()

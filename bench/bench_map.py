@@ -5,6 +5,9 @@ Offscreen, 1600x1000 pixels, medians of repeated runs, on the SYNTHETIC Shanghai
 
     python bench/bench_map.py [--db sqlite:///bench/out/bench_map.sqlite] [--repeat 9]
     python bench/bench_map.py --startup-only [--db ...] [--repeat 9]   # start-up only
+    python bench/bench_map.py --startup-only --compare-with /path/to/other/checkout
+        # start-up of this checkout and another one (e.g. a `git worktree` of an older
+        # commit), runs interleaved one by one so both see the same machine load
 
 The database is generated once (``liftguard generate``) if it does not exist.
 """
@@ -82,25 +85,46 @@ def tiled(data, n: int):
         _tree_index=None, _code_index=None)
 
 
+def first_frame_s(url: str, root: Path, env: dict[str, str]) -> tuple[float, float]:
+    """One start of ``python -m app --db URL`` in checkout ``root``: seconds to the first
+    painted map frame (the wall-clock stamp the app prints) and to the process exit."""
+    t0 = time.time()
+    out = subprocess.run([sys.executable, "-m", "app", "--db", url], cwd=root,
+                         env=dict(env, PYTHONPATH=str(root)), capture_output=True, text=True,
+                         timeout=120)
+    exit_s = time.time() - t0
+    stamp = [line.split() for line in out.stdout.splitlines()
+             if line.startswith("LIFTGUARD_FIRST_MAP_FRAME")]
+    if not stamp:
+        raise RuntimeError(f"no map frame painted ({root}):\n{out.stdout}\n{out.stderr}")
+    return float(stamp[0][1]) - t0, exit_s
+
+
+def compare_startup(url: str, other: Path, repeat: int) -> tuple[list[float], list[float]]:
+    """First-frame seconds of ``other`` and of this checkout, runs interleaved."""
+    env = dict(os.environ, LIFTGUARD_BENCH_STARTUP="1", QT_QPA_PLATFORM="offscreen")
+    theirs, ours = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        env["XDG_CONFIG_HOME"] = tmp  # never the user's settings
+        for _ in range(repeat):
+            theirs.append(first_frame_s(url, other, env)[0])
+            ours.append(first_frame_s(url, ROOT, env)[0])
+    return theirs, ours
+
+
 def startup_s(url: str, repeat: int) -> tuple[float, float, float]:
     """Seconds from launching ``python -m app --db URL`` to the first painted map frame (the
     wall-clock stamp the app prints when it paints it), to the process exit (the app quits
     right after that frame; exit includes tearing down the loaded registry and waiting for
-    the background index job), and the bare ``import PySide6.QtWidgets, pandas`` time."""
+    the background jobs), and the bare ``import PySide6.QtWidgets, pandas`` time."""
     env = dict(os.environ, LIFTGUARD_BENCH_STARTUP="1", QT_QPA_PLATFORM="offscreen")
     with tempfile.TemporaryDirectory() as tmp:
         env["XDG_CONFIG_HOME"] = tmp  # never the user's settings
         runs, exits, floor = [], [], []
         for _ in range(repeat):
-            t0 = time.time()
-            out = subprocess.run([sys.executable, "-m", "app", "--db", url], cwd=ROOT, env=env,
-                                 capture_output=True, text=True, timeout=120)
-            exits.append(time.time() - t0)
-            stamp = [line.split() for line in out.stdout.splitlines()
-                     if line.startswith("LIFTGUARD_FIRST_MAP_FRAME")]
-            if not stamp:
-                raise RuntimeError(f"no map frame painted:\n{out.stdout}\n{out.stderr}")
-            runs.append(float(stamp[0][1]) - t0)
+            first_s, exit_s = first_frame_s(url, ROOT, env)
+            runs.append(first_s)
+            exits.append(exit_s)
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-c", "import PySide6.QtWidgets, pandas"], check=True)
             floor.append(time.perf_counter() - t0)
@@ -113,8 +137,19 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--startup-only", action="store_true",
                         help="only time `liftguard --db` start to the first painted map")
+    parser.add_argument("--compare-with", type=Path, default=None, metavar="CHECKOUT",
+                        help="with --startup-only: also start the app of another checkout, "
+                             "interleaved with this one's")
     args = parser.parse_args()
     ensure_db(args.db)
+    if args.startup_only and args.compare_with is not None:
+        print(f"load average at start: {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} CPUs")
+        theirs, ours = compare_startup(args.db, args.compare_with.resolve(), args.repeat)
+        for name, runs in ((str(args.compare_with), theirs), ("this checkout", ours)):
+            print(f"start to first drawn map, {name}: median {statistics.median(runs):.2f} s "
+                  f"(runs {', '.join(f'{r:.2f}' for r in runs)})")
+        print(f"load average at end: {os.getloadavg()[0]:.2f} (1 min)")
+        return 0
     if args.startup_only:
         print(f"load average at start: {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} CPUs")
         start, exit_s, floor = startup_s(args.db, args.repeat)

@@ -57,6 +57,74 @@ def test_open_database_worker_shows_map_banner_and_summary(qtbot, tmp_path, save
         win.canvas.update()
 
 
+def test_map_columns_give_the_same_map_data_as_every_column(small_registry):
+    import dataclasses
+
+    import numpy as np
+
+    from app.loading import MAP_COLUMNS
+    from app.map.data import build_map_data
+    from gis.config import Config
+    from tests.conftest import AS_OF
+
+    cfg = Config(as_of=AS_OF)
+    part = dataclasses.replace(small_registry,
+                               elevators=small_registry.elevators[list(MAP_COLUMNS)])
+    first, full = build_map_data(part, cfg, index=False), build_map_data(small_registry, cfg,
+                                                                         index=False)
+    for name in ("x", "y", "valid", "outside"):
+        np.testing.assert_array_equal(getattr(first, name), getattr(full, name))
+    for field in dataclasses.fields(full.table):
+        a, b = getattr(first.table, field.name), getattr(full.table, field.name)
+        if isinstance(b, np.ndarray):
+            np.testing.assert_array_equal(a, b)
+        else:
+            assert a == b, field.name
+
+
+def test_two_step_load_draws_first_and_details_follow(qtbot, tmp_path, saved_db,
+                                                      small_registry):
+    """The map is drawn from the map's columns; until the rest arrives the inspector says
+    it is loading (no partial attributes), search and rescue wait; the selection made
+    meanwhile is kept and then shown in full."""
+    win = MainWindow(_settings(tmp_path), saved_db)
+    qtbot.addWidget(win)
+    win.show()
+    order, seen = [], {}
+    win.canvas.frame_painted.connect(lambda _ms: order.append("frame"))
+    win.registry_loaded.connect(lambda: order.append("loaded"))
+
+    def at_first(data):
+        order.append("first")
+        seen["columns"] = set(data.registry.elevators.columns)
+        seen["loading"] = win.details_loading
+        win.map_model.set_selected(7)
+        seen["heading"] = win.inspector.heading.text()
+        seen["rows"] = win.inspector.table.rowCount()
+        seen["search"] = win.search.isEnabled()
+        seen["rescue"] = win.rescue_action.isEnabled()
+        seen["plan"] = win.map.plan_rescue(7)
+        seen["banner"] = win.banner.text()
+
+    with qtbot.waitSignal(win.registry_loaded, timeout=30_000):
+        win.open_database()
+        win._load_signals.first.connect(at_first)
+    assert order[:3] == ["first", "frame", "loaded"]
+    assert "registration_code" not in seen["columns"] and "lon" in seen["columns"]
+    assert seen["loading"] and seen["rows"] == 0 and seen["plan"] is None
+    assert seen["heading"] == "Loading elevator details..."
+    assert not seen["search"] and not seen["rescue"]
+    assert seen["banner"].startswith("SYNTHETIC")
+    # complete now, same rows, selection kept
+    assert not win.details_loading and win.map_model.selected == 7
+    assert win.inspector.value_of("registration_code") == \
+        small_registry.elevators["registration_code"].iloc[7]
+    assert win.search.isEnabled() and win.rescue_action.isEnabled()
+    assert list(win.canvas.renderer.data.registry.elevators.columns) == \
+        list(small_registry.elevators.columns)
+    assert win.summary_model.rowCount() == 17
+
+
 def test_broken_database_url_is_a_message_not_a_crash(qtbot, tmp_path, monkeypatch):
     shown = []
     monkeypatch.setattr("app.main_window.show_error", lambda *a: shown.append(a[1]))
