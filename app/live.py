@@ -19,12 +19,18 @@ Hook for the main window::
 Before an action that needs the shared state, call :meth:`LiveUpdates.require_online`: offline
 it raises :class:`gis.errors.StoreError` with a plain message, so the error funnel shows it and
 the dialog keeps what the operator typed.
+
+If the object goes away without :meth:`LiveUpdates.stop` (its parent window is destroyed, or
+the last Python reference is dropped), the listening thread stops quietly: it holds the object
+only weakly, the deletion sets its stop flag, and it never emits through a deleted object.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -49,6 +55,9 @@ class LiveUpdates(QObject):
         self._thread: threading.Thread | None = None
         self._online = False
         self.reason = "connecting"
+        stop = self._stop  # the callbacks below must not hold self
+        self.destroyed.connect(lambda *_args: stop.set())  # the C++ object is deleted
+        weakref.finalize(self, stop.set)  # the Python object is collected
 
     @property
     def online(self) -> bool:
@@ -58,7 +67,9 @@ class LiveUpdates(QObject):
         """Start listening (once)."""
         if self._thread is not None:
             return
-        self._thread = threading.Thread(target=self._run, name="liftguard-live", daemon=True)
+        self._thread = threading.Thread(
+            target=_listen, args=(self._listener, self._stop, weakref.ref(self)),
+            name="liftguard-live", daemon=True)
         self._thread.start()
 
     def stop(self, *, wait_s: float = 5.0) -> None:
@@ -75,17 +86,39 @@ class LiveUpdates(QObject):
                              "Nothing was changed and what you typed is kept; try again when "
                              "the connection is back")
 
-    def _run(self) -> None:
+    def _set_online(self, online: bool, reason: str) -> None:
+        self._online, self.reason = online, reason
+        self.onlineChanged.emit(online)
+
+
+def _listen(listener: EventListener, stop: threading.Event,
+            ref: Callable[[], LiveUpdates | None]) -> None:
+    """The thread: re-emit the listener's updates through the :class:`LiveUpdates` behind
+    ``ref`` until ``stop`` is set or that object is gone (then end without a word)."""
+
+    def emit(deliver: Callable[[LiveUpdates], None]) -> bool:
+        live = ref()
+        if live is None or stop.is_set():
+            stop.set()
+            return False
         try:
-            for update in self._listener.updates(self._stop):
-                if update.status_changed:
-                    self._online = update.online
-                    self.reason = update.reason
-                    self.onlineChanged.emit(update.online)
-                if update.events:
-                    self.eventsArrived.emit(list(update.events))
-        except Exception:  # a bug, not a connection problem: keep the app alive, say so
-            log.exception("live updates stopped")
-            self._online = False
-            self.reason = "live updates stopped after an internal error (see the log)"
-            self.onlineChanged.emit(False)
+            deliver(live)
+        except RuntimeError:  # deleted between the check and the emit: stop quietly
+            stop.set()
+            return False
+        return True
+
+    try:
+        for update in listener.updates(stop):
+            if update.status_changed and not emit(
+                    lambda live, u=update: live._set_online(u.online, u.reason)):
+                return
+            if update.events and not emit(
+                    lambda live, u=update: live.eventsArrived.emit(list(u.events))):
+                return
+    except Exception:  # a bug, not a connection problem: keep the app alive, say so
+        if stop.is_set():
+            return
+        log.exception("live updates stopped")
+        emit(lambda live: live._set_online(
+            False, "live updates stopped after an internal error (see the log)"))

@@ -71,3 +71,51 @@ def test_supervisor_panel_lists_actions_per_operator(qtbot, shared) -> None:
     assert panel.actions.rowCount() == 3
     assert panel.actions.item(0, 3).text() == "state"  # newest first
     assert panel.actions.item(0, 4).text() == "received → dispatched"
+
+
+def _quiet_thread_end(thread, errors, caplog) -> None:
+    thread.join(10)
+    assert not thread.is_alive(), "the live thread kept running after its object was deleted"
+    assert errors == []
+    assert [r for r in caplog.records if r.name == "liftguard.app.live"] == []
+
+
+@pytest.fixture
+def thread_errors(monkeypatch):
+    import threading
+
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    return errors
+
+
+def test_deleting_the_parent_without_stop_ends_the_thread_quietly(
+        qtbot, shared, thread_errors, caplog) -> None:
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    url, other = shared
+    parent = QObject()
+    live = LiveUpdates(url, poll_interval_s=0.05, parent=parent)
+    with qtbot.waitSignal(live.onlineChanged, timeout=5000):
+        live.start()
+    thread = live._thread
+    shiboken6.delete(parent)  # the window goes away; nobody called live.stop()
+    assert not shiboken6.isValid(live)
+    other.receive(make_alarm("active", "100102"), recommend=False)  # an event to deliver
+    _quiet_thread_end(thread, thread_errors, caplog)
+
+
+def test_dropping_the_last_reference_without_stop_ends_the_thread_quietly(
+        qtbot, shared, thread_errors, caplog) -> None:
+    import gc
+
+    url, other = shared
+    live = LiveUpdates(url, poll_interval_s=0.05)
+    with qtbot.waitSignal(live.onlineChanged, timeout=5000):
+        live.start()
+    thread = live._thread
+    del live
+    gc.collect()
+    other.receive(make_alarm("active", "100103"), recommend=False)
+    _quiet_thread_end(thread, thread_errors, caplog)
