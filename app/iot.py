@@ -31,7 +31,8 @@ from gis.errors import StoreError
 log = logging.getLogger("liftguard.app.iot")
 
 #: ``off`` (not enabled), ``connecting``, ``connected``, ``reconnecting`` (the connection was
-#: lost; paho reconnects), ``refused`` (unreachable or refused; retried with a backoff),
+#: lost; paho reconnects), ``refused`` (unreachable or refused, also a later reconnect the
+#: broker refuses, e.g. after a restart with passwords; retried with a backoff),
 #: ``invalid`` (the settings are wrong: not retried), ``stopped``.
 STATES = ("off", "connecting", "connected", "reconnecting", "refused", "invalid", "stopped")
 #: How often the UI thread looks at the connection state (milliseconds).
@@ -141,11 +142,21 @@ class IotIntake(QObject):
 
     @property
     def state(self) -> str:
-        """The current state (one of :data:`STATES`)."""
-        state, sub = self._state, self._subscriber
-        if state == "connected" and sub is not None and not sub.connected.is_set():
-            return "reconnecting"
-        return state
+        """The current state (one of :data:`STATES`): while the subscriber runs, its own
+        connection state (a reconnect the broker refuses is ``refused``, not
+        ``reconnecting``)."""
+        return self._current()[0]
+
+    def _current(self) -> tuple[str, str]:
+        """The state and the refusal reason, read once from the subscriber."""
+        state, why, sub = self._state, self._reason, self._subscriber
+        if state == "connected" and sub is not None:
+            sub_state = sub.state
+            if sub_state == "refused":
+                return "refused", sub.refusal
+            if sub_state != "connected":
+                return "reconnecting", why
+        return state, why
 
     def start(self) -> None:
         """Start the subscriber thread (once)."""
@@ -169,7 +180,7 @@ class IotIntake(QObject):
 
     def status_text(self) -> str:
         """The state as a sentence for the status bar."""
-        broker, why = self._broker_label(), self._reason
+        broker, (state, why) = self._broker_label(), self._current()
         texts = {
             "off": self.tr("IoT intake off"),
             "connecting": self.tr("IoT: connecting to %s") % broker,
@@ -179,7 +190,7 @@ class IotIntake(QObject):
             "invalid": self.tr("IoT: not started (%s)") % why,
             "stopped": self.tr("IoT intake stopped"),
         }
-        return texts[self.state]
+        return texts[state]
 
     def _broker_label(self) -> str:
         from gis.mqtt import MqttError, parse_broker_url

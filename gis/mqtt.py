@@ -43,6 +43,11 @@ DEFAULT_PORT = 1883
 DEFAULT_TLS_PORT = 8883
 #: Seconds to wait for the broker's CONNACK at start.
 CONNECT_TIMEOUT_S = 10.0
+#: :attr:`AlarmSubscriber.state` values: ``new`` (connect() not called yet), ``connecting``,
+#: ``connected``, ``reconnecting`` (the connection was lost or the broker cannot be reached;
+#: paho retries), ``refused`` (the broker answered and refused this client, e.g. a wrong
+#: password: :attr:`AlarmSubscriber.refusal` says why; paho still retries), ``closed``.
+CONNECTION_STATES = ("new", "connecting", "connected", "reconnecting", "refused", "closed")
 
 
 class MqttError(LiftGuardError):
@@ -137,13 +142,26 @@ class AlarmSubscriber:
         listeners must not share one id: the broker disconnects the older one.
     on_result
         Called with each :class:`~gis.incidents.centre.Received` (on the MQTT thread).
+    on_state
+        Called with ``(state, refusal)`` whenever :attr:`state` changes (on the MQTT thread
+        or the caller's), e.g. to show "refused (Not authorized)" when a reconnect after a
+        broker restart is refused.
+
+    Attributes
+    ----------
+    state
+        The connection state, one of :data:`CONNECTION_STATES`.
+    refusal
+        Why the broker last refused this client (its CONNACK reason, e.g. ``Not
+        authorized``); empty once a connection is accepted.
     """
 
     def __init__(self, centre: CommandCentre, broker: Broker, topics: list[str], *,
                  client_id: str | None = None,
                  max_message_bytes: int = MAX_MESSAGE_BYTES, keepalive_s: int = 30,
                  backoff_s: tuple[float, float] = (0.5, 30.0),
-                 on_result: Callable[[Received], None] | None = None) -> None:
+                 on_result: Callable[[Received], None] | None = None,
+                 on_state: Callable[[str, str], None] | None = None) -> None:
         if not topics:
             raise MqttError("give at least one --topic to subscribe to")
         self.centre = centre
@@ -154,12 +172,26 @@ class AlarmSubscriber:
         self.keepalive_s = keepalive_s
         self.backoff_s = backoff_s
         self.on_result = on_result
+        self.on_state = on_state
         self.stats = ListenStats()
         self.connected = threading.Event()
+        self.state = "new"
+        self.refusal = ""
         self._db_failed = threading.Event()
         self._ok = threading.Event()
-        self._refused: str = ""
+        self._closing = False
         self._client = self._make_client()
+
+    def _set_state(self, state: str, refusal: str | None = None) -> None:
+        changed = state != self.state or (refusal is not None and refusal != self.refusal)
+        if refusal is not None:
+            self.refusal = refusal
+        self.state = state
+        if changed and self.on_state is not None:
+            try:
+                self.on_state(state, self.refusal)
+            except Exception:  # a listener's bug must not stop the MQTT thread
+                log.exception("MQTT state callback failed")
 
     # ------------------------------------------------------------------ client
 
@@ -175,14 +207,15 @@ class AlarmSubscriber:
         client.reconnect_delay_set(min_delay=1, max_delay=int(self.backoff_s[1]))
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
+        client.on_connect_fail = self._on_connect_fail
         client.on_message = self._on_message
         return client
 
     def _on_connect(self, client: Any, _userdata: Any, flags: Any, reason: Any,
                     _props: Any) -> None:
         if reason.is_failure:
-            self._refused = str(reason)
             log.warning("MQTT broker %s refused the connection: %s", self.broker, reason)
+            self._set_state("refused", str(reason))
             return
         self.stats.connections += 1
         client.subscribe([(t, 1) for t in self.topics])
@@ -190,12 +223,21 @@ class AlarmSubscriber:
                  self.client_id, "resumed" if flags.session_present else "new",
                  ", ".join(self.topics))
         self.connected.set()
+        self._set_state("connected", "")
 
     def _on_disconnect(self, _client: Any, _userdata: Any, _flags: Any, reason: Any,
                        _props: Any) -> None:
-        if self.connected.is_set():
-            log.warning("MQTT connection to %s lost (%s); reconnecting", self.broker, reason)
+        was_connected = self.connected.is_set()
         self.connected.clear()
+        if self._closing:
+            return
+        if was_connected:
+            log.warning("MQTT connection to %s lost (%s); reconnecting", self.broker, reason)
+        if self.state == "connected":  # a refusal stays said until a connection is accepted
+            self._set_state("reconnecting")
+
+    def _on_connect_fail(self, _client: Any, _userdata: Any) -> None:
+        self._set_state("reconnecting")  # unreachable now; the last refusal stays readable
 
     def _on_message(self, client: Any, _userdata: Any, msg: Any) -> None:
         if self._db_failed.is_set():
@@ -233,9 +275,11 @@ class AlarmSubscriber:
             The broker cannot be reached or refuses the connection (what to check is in the
             message).
         """
+        self._set_state("connecting", "")
         try:
             self._client.connect(self.broker.host, self.broker.port, self.keepalive_s)
         except (OSError, ValueError) as exc:
+            self._set_state("reconnecting")
             log.error("cannot connect to the MQTT broker %s: %s", self.broker, exc)
             raise MqttError(f"cannot connect to the MQTT broker {self.broker}: "
                             f"{exc.strerror or exc if isinstance(exc, OSError) else exc}; check "
@@ -243,9 +287,10 @@ class AlarmSubscriber:
         self._client.loop_start()
         deadline = time.monotonic() + CONNECT_TIMEOUT_S
         while not self.connected.wait(0.05):
-            if self._refused or time.monotonic() > deadline:
+            refused = self.refusal if self.state == "refused" else ""
+            if refused or time.monotonic() > deadline:
                 self._client.loop_stop()
-                why = self._refused or f"no answer within {CONNECT_TIMEOUT_S:.0f} s"
+                why = refused or f"no answer within {CONNECT_TIMEOUT_S:.0f} s"
                 raise MqttError(f"the MQTT broker {self.broker} refused the connection "
                                 f"({why}); check the user name, password and client id")
 
@@ -277,5 +322,7 @@ class AlarmSubscriber:
 
     def close(self) -> None:
         """Disconnect (the persistent session stays on the broker) and stop the thread."""
+        self._closing = True
         self._client.disconnect()
         self._client.loop_stop()
+        self._set_state("closed")

@@ -317,3 +317,30 @@ def test_cancelled_worker_sees_the_flag(qtbot):
     with qtbot.waitSignal(worker.signals.finished, timeout=10_000) as got:
         pass
     assert got.args == [True]
+
+
+@pytest.mark.skipif(not Path("/usr/sbin/mosquitto").exists(), reason="Mosquitto not installed")
+def test_iot_status_says_refused_with_the_reason_after_a_refused_reconnect(qtbot, tmp_path,
+                                                                          broker):
+    """The broker comes back requiring passwords: the status bar says why it refuses this
+    workstation ("refused (Not authorized)"), not "reconnecting"; then connected again."""
+    from tests.app.test_iot_intake import _iot_threads, _window
+    from tests.gis.test_mqtt import _require_password
+
+    win = _window(qtbot, tmp_path, broker.url)
+    with qtbot.waitSignal(win.centre_changed, timeout=30_000):
+        win.open_database()
+    qtbot.waitUntil(lambda: "connected to" in win.iot_label.text(), timeout=15_000)
+    broker.stop()
+    qtbot.waitUntil(lambda: "reconnecting" in win.iot_label.text(), timeout=15_000)
+    _require_password(broker, on=True)
+    broker.start()
+    qtbot.waitUntil(lambda: "refused" in win.iot_label.text(), timeout=30_000)
+    assert win.iot_label.text() == "IoT: refused (Not authorized); retrying"
+    assert win.command.iot.state == "refused"
+    broker.stop()
+    _require_password(broker, on=False)
+    broker.start()
+    qtbot.waitUntil(lambda: "connected to" in win.iot_label.text(), timeout=30_000)
+    win.close()
+    assert _iot_threads() == []

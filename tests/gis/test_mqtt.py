@@ -176,3 +176,47 @@ def test_gbt_24476_event_type_alias(db_url: str) -> None:
            "time": dt.datetime.now(dt.UTC).isoformat(), "message_id": "alias-1"}
     got = take_message(_centre(db_url), json.dumps(msg, ensure_ascii=False).encode()).intake
     assert got.accepted and got.elevator["rescue_code"] == "100042"
+
+
+def _require_password(server: Mosquitto, *, on: bool) -> None:
+    """Rewrite the broker's config: clients must log in (password_file) or may be anonymous."""
+    import subprocess
+
+    conf = server.folder / "mosquitto.conf"
+    lines = [ln for ln in conf.read_text().splitlines()
+             if not ln.startswith(("allow_anonymous", "password_file"))]
+    if on:
+        passwd = server.folder / "passwd"
+        subprocess.run(["mosquitto_passwd", "-b", "-c", str(passwd), "gateway", "s3cret"],
+                       check=True, capture_output=True)
+        lines += ["allow_anonymous false", f"password_file {passwd}"]
+    else:
+        lines.append("allow_anonymous true")
+    conf.write_text("\n".join(lines) + "\n")
+
+
+def test_connection_state_says_refused_with_the_reason_after_a_refused_reconnect(
+        broker: Mosquitto, db_url: str) -> None:
+    changes: list[tuple[str, str]] = []
+    sub, stop, thread = _subscribe(db_url, broker,
+                                   on_state=lambda st, why: changes.append((st, why)))
+    try:
+        assert (sub.state, sub.refusal) == ("connected", "")
+        broker.stop()
+        _wait(lambda: sub.state == "reconnecting")
+        _require_password(broker, on=True)  # restarted with passwords; we have none
+        broker.start()
+        _wait(lambda: sub.state == "refused", timeout_s=30)
+        assert sub.refusal == "Not authorized" and not sub.connected.is_set()
+        broker.stop()
+        _require_password(broker, on=False)
+        broker.start()
+        _wait(lambda: sub.state == "connected", timeout_s=30)
+        assert sub.refusal == ""
+    finally:
+        stop.set()
+        thread.join(10)
+    assert sub.state == "closed"
+    states = [st for st, _ in changes]
+    assert states[:3] == ["connecting", "connected", "reconnecting"]
+    assert ("refused", "Not authorized") in changes and states[-2:] == ["connected", "closed"]
