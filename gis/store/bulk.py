@@ -138,6 +138,7 @@ def _read_postgresql(conn: Connection, select: str, kinds: ColumnKinds) -> dict[
     exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
     frame = pd.read_csv(
         buffer, header=None, names=list(kinds), dtype=dtypes, keep_default_na=False,
-        na_values=dates, encoding="utf-8", **exact,
+        na_values=dates, encoding="utf-8", skip_blank_lines=False,  # one NULL date: a row
+        **exact,
     )
     return {c: frame[c].to_numpy() for c in kinds}

@@ -449,3 +449,14 @@ def test_unknown_elevator_column_is_a_store_error(sqlite_url: str) -> None:
                 sqlite_url.replace("liftguard.sqlite", "empty.sqlite")) as empty, \
                 empty.snapshot():
             pass
+
+
+def test_dates_before_1970_and_far_ahead_round_trip(store_url: str) -> None:
+    registry = make_registry(n=4)
+    el = registry.elevators
+    el["registration_date"] = pd.to_datetime(
+        ["1965-03-01", "1969-12-31", "2099-12-31", None]).as_unit("s")
+    with open_store(store_url) as store:
+        store.save_registry(registry)
+        got = store.load_registry(columns=["registration_date"]).elevators
+    pd.testing.assert_series_equal(got["registration_date"], el["registration_date"])
