@@ -39,9 +39,10 @@ Opened = tuple["Registry", "MapData", Any]
 
 #: The elevator columns the map's first frame needs: coordinates, district, and what
 #: :func:`gis.thematic.prepare_table` classifies (age, risk, IoT, retrofit, filters).
-#: tests/app/test_main_window.py checks that map data built from them equals the full build.
+#: In contract order (``ELEVATOR_COLUMNS``), as the store returns them. tests/app/
+#: test_main_window.py checks that map data built from them equals the full build.
 MAP_COLUMNS: tuple[str, ...] = (
-    "lon", "lat", "district_adcode", "building_type", "is_addon", "registration_date",
+    "district_adcode", "lon", "lat", "building_type", "is_addon", "registration_date",
     "iot_device", "risk_class", "retrofit_status", "retrofit_status_date",
     "complaints_12345", "complaints_962121",
 )

@@ -222,6 +222,8 @@ class MainWindow(QMainWindow):
         self.intake.focus_code()
 
     def closeEvent(self, event: Any) -> None:
+        if self._worker is not None:  # a load still reading the registry's details
+            self._worker.cancel()
         self.command.stop()
         super().closeEvent(event)
 
