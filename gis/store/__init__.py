@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from gis.errors import Cancelled, StoreError
 from gis.store.schema import SCHEMA_VERSION
+from gis.store.snapshot import RegistrySnapshot
 from gis.store.store import Store, init_store, open_store, schema_status, upgrade_store
 from gis.store.url import DB_ENV_VAR, default_db_url
 
@@ -18,6 +19,7 @@ __all__ = [
     "DB_ENV_VAR",
     "SCHEMA_VERSION",
     "Cancelled",
+    "RegistrySnapshot",
     "Store",
     "StoreError",
     "default_db_url",

@@ -28,11 +28,16 @@ from gis.store.codec import (
     UNIT_KINDS,
     coerce_unit_dtypes,
     decode_columns,
-    decode_districts,
     decode_stations,
     decode_units,
     encode_districts,
     has_kinds,
+)
+from gis.store.snapshot import (
+    RegistrySnapshot,
+    elevator_kinds,
+    read_districts,
+    read_meta,
 )
 from gis.store.url import default_db_url, describe_db_error, make_engine, masked, parse_db_url
 
@@ -134,58 +139,6 @@ def schema_status(url: str | None = None) -> dict[str, object]:
             "version": state.version, "revision": state.revision,
             "head_version": state.head_version, "postgis": postgis, "live_trigger": trigger,
             "counts": counts}
-
-
-def elevator_kinds(columns: Sequence[str] | None) -> dict[str, str]:
-    """``ELEVATOR_KINDS`` limited to ``columns`` (all when ``None``), in contract order.
-
-    Raises
-    ------
-    StoreError
-        A name is not an elevator column.
-    """
-    if columns is None:
-        return dict(ELEVATOR_KINDS)
-    unknown = sorted(set(columns) - set(ELEVATOR_KINDS))
-    if unknown:
-        raise StoreError(f"unknown elevator column(s) {', '.join(unknown)}; the columns are "
-                         f"{', '.join(ELEVATOR_KINDS)}")
-    return {c: k for c, k in ELEVATOR_KINDS.items() if c in set(columns)}
-
-
-class RegistrySnapshot:
-    """The registry as one read transaction sees it (made by :meth:`Store.snapshot`).
-
-    Elevator columns are read on demand and kept, so a later call reads only the columns
-    not read yet; the small tables are read once.
-    """
-
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-        self._elevators: dict[str, pd.Series] = {}
-        self._rest: tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame, dict[str, str]] | None
-        self._rest = None
-
-    def load_elevators(self, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """Elevators with ``columns`` (all when ``None``), contract order and dtypes."""
-        wanted = elevator_kinds(columns)
-        missing = {c: k for c, k in wanted.items() if c not in self._elevators}
-        if missing:
-            frame = decode_columns(read_rows(self._conn, "elevators", missing), missing)
-            self._elevators.update({c: frame[c] for c in missing})
-        return pd.DataFrame({c: self._elevators[c] for c in wanted}, copy=False)
-
-    def load_registry(self, *, columns: Sequence[str] | None = None) -> Registry:
-        """The registry; its elevators limited to ``columns`` (all when ``None``)."""
-        elevators = self.load_elevators(columns=columns)
-        if self._rest is None:
-            conn = self._conn
-            self._rest = (decode_stations(read_rows(conn, "stations", STATION_KINDS)),
-                          decode_units(read_rows(conn, "units", UNIT_KINDS)),
-                          _read_districts(conn), _read_meta(conn))
-        stations, units, districts, meta = self._rest
-        return Registry(elevators=elevators, stations=stations, units=units,
-                        districts=districts, meta=dict(meta))
 
 
 class Store:
@@ -363,12 +316,12 @@ class Store:
     def load_districts(self) -> gpd.GeoDataFrame:
         """Districts: adcode, name, name_en, geometry (EPSG:4326), in stored order."""
         with self._begin() as conn:
-            return _read_districts(conn)
+            return read_districts(conn)
 
     def load_meta(self) -> dict[str, str]:
         """The registry's metadata (label, source, ...)."""
         with self._begin() as conn:
-            return _read_meta(conn)
+            return read_meta(conn)
 
     def count_elevators(self) -> int:
         """Number of stored elevators."""
@@ -463,19 +416,6 @@ def _is_connection_problem(orig: BaseException, dbapi: object) -> bool:
     exact = type(orig)
     return (isinstance(orig, (dbapi.OperationalError, dbapi.InterfaceError))  # type: ignore[attr-defined]
             or exact is dbapi.DatabaseError)  # type: ignore[attr-defined]
-
-
-def _read_districts(conn: Connection) -> gpd.GeoDataFrame:
-    t = schema.districts
-    rows = conn.execute(
-        select(t.c.adcode, t.c.name, t.c.name_en, t.c.geom_wkb).order_by(t.c.row_id)
-    ).all()
-    return decode_districts(rows)
-
-
-def _read_meta(conn: Connection) -> dict[str, str]:
-    t = schema.registry_meta
-    return dict(conn.execute(select(t.c.key, t.c.value).order_by(t.c.key)).all())  # type: ignore[arg-type]
 
 
 def _clear(conn: Connection, table: str) -> None:
