@@ -63,7 +63,8 @@ ZH = {
     "Cancelled: nothing was written.": "已取消:未写入任何数据。",
     "The database could not be opened: %s": "无法打开数据库:%s",
     "No map: the database could not be opened.": "无地图:无法打开数据库。",
-    "Loading road network %s ...": "正在载入路网 %s ……", "Road network": "路网",
+    "Loading road network %s ...": "正在载入路网 %s ……",
+    "Loading elevator details...": "正在加载电梯详情……", "Road network": "路网",
     "OpenStreetMap (*.osm *.osm.pbf *.xml)": "OpenStreetMap (*.osm *.osm.pbf *.xml)",
     "Export map image": "导出地图图片", "PNG image (*.png);;JPEG image (*.jpg)":
     "PNG 图片 (*.png);;JPEG 图片 (*.jpg)", "Map image written to %s": "地图图片已写入 %s",

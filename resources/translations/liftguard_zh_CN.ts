@@ -524,38 +524,38 @@
 <context>
     <name>IotIntake</name>
     <message>
-        <location filename="../../app/iot.py" line="174" />
+        <location filename="../../app/iot.py" line="185" />
         <source>IoT intake off</source>
-        <extracomment>``off`` (not enabled), ``connecting``, ``connected``, ``reconnecting`` (the connection was lost; paho reconnects), ``refused`` (unreachable or refused; retried with a backoff), ``invalid`` (the settings are wrong: not retried), ``stopped``. How often the UI thread looks at the connection state (milliseconds).</extracomment>
+        <extracomment>``off`` (not enabled), ``connecting``, ``connected``, ``reconnecting`` (the connection was lost; paho reconnects), ``refused`` (unreachable or refused, also a later reconnect the broker refuses, e.g. after a restart with passwords; retried with a backoff), ``invalid`` (the settings are wrong: not retried), ``stopped``. How often the UI thread looks at the connection state (milliseconds).</extracomment>
         <translation>物联网接入已关闭</translation>
     </message>
     <message>
-        <location filename="../../app/iot.py" line="175" />
+        <location filename="../../app/iot.py" line="186" />
         <source>IoT: connecting to %s</source>
         <translation>物联网:正在连接 %s</translation>
     </message>
     <message>
-        <location filename="../../app/iot.py" line="176" />
+        <location filename="../../app/iot.py" line="187" />
         <source>IoT: connected to %s</source>
         <translation>物联网:已连接 %s</translation>
     </message>
     <message>
-        <location filename="../../app/iot.py" line="177" />
+        <location filename="../../app/iot.py" line="188" />
         <source>IoT: connection to %s lost, reconnecting</source>
         <translation>物联网:与 %s 的连接中断,正在重连</translation>
     </message>
     <message>
-        <location filename="../../app/iot.py" line="178" />
+        <location filename="../../app/iot.py" line="189" />
         <source>IoT: refused (%s); retrying</source>
         <translation>物联网:连接被拒绝(%s),将重试</translation>
     </message>
     <message>
-        <location filename="../../app/iot.py" line="179" />
+        <location filename="../../app/iot.py" line="190" />
         <source>IoT: not started (%s)</source>
         <translation>物联网:未启动(%s)</translation>
     </message>
     <message>
-        <location filename="../../app/iot.py" line="180" />
+        <location filename="../../app/iot.py" line="191" />
         <source>IoT intake stopped</source>
         <translation>物联网接入已停止</translation>
     </message>
@@ -707,74 +707,83 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="102" />
+        <location filename="../../app/main_window.py" line="103" />
         <source>LiftGuard - elevator emergency command</source>
         <extracomment>Set to any value to print a line and quit once the first map frame is painted (startup benchmark, bench/bench_map.py). The command centre was installed (or removed: check :attr:`centre`).</extracomment>
         <translation>LiftGuard - 电梯应急指挥</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="229" />
+        <location filename="../../app/main_window.py" line="247" />
         <source>Opening the database; on first run a SYNTHETIC demo registry of Shanghai (304,634 elevators) is created...</source>
         <translation>正在打开数据库;首次运行时将生成上海的合成(SYNTHETIC)演示登记数据(304,634 部电梯)……</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="228" />
+        <location filename="../../app/main_window.py" line="246" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="228" />
+        <location filename="../../app/main_window.py" line="246" />
         <source>LiftGuard</source>
+        <extracomment>The map shows a registry whose codes, addresses and units are still being read (two-step start, :mod:`app.loading`): inspector, search and rescue wait for them.</extracomment>
         <translation>LiftGuard</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="238" />
+        <location filename="../../app/main_window.py" line="279" />
         <source>Cancelled: no registry was created. Generate one with `liftguard generate` or import elevators.</source>
         <translation>已取消:未生成登记数据。请用 `liftguard generate` 生成或导入电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="245" />
+        <location filename="../../app/main_window.py" line="298" />
         <source>No command centre: %s</source>
         <translation>指挥中心不可用:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="271" />
+        <location filename="../../app/main_window.py" line="338" />
         <source>Cancelled: nothing was written.</source>
         <translation>已取消:未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="273" />
+        <location filename="../../app/main_window.py" line="334" />
+        <location filename="../../app/main_window.py" line="340" />
         <source>The database could not be opened: %s</source>
         <translation>无法打开数据库:%s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="274" />
+        <location filename="../../app/main_window.py" line="333" />
+        <location filename="../../app/main_window.py" line="341" />
         <source>No map: the database could not be opened.</source>
         <translation>无地图:无法打开数据库。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="327" />
+        <location filename="../../app/main_window.py" line="397" />
         <source>frame %s ms</source>
         <translation>帧 %s 毫秒</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="314" />
-        <location filename="../../app/main_window.py" line="318" />
+        <location filename="../../app/main_window.py" line="384" />
+        <location filename="../../app/main_window.py" line="388" />
         <source>The language changes when LiftGuard is started again.</source>
         <translation>语言将在重新启动 LiftGuard 后更改。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="345" />
+        <location filename="../../app/main_window.py" line="358" />
+        <location filename="../../app/main_window.py" line="413" />
+        <source>Loading elevator details...</source>
+        <translation>正在加载电梯详情……</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="420" />
         <source>No registry loaded.</source>
         <translation>未载入登记数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="349" />
+        <location filename="../../app/main_window.py" line="424" />
         <source>Registry</source>
         <translation>登记数据</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window.py" line="352" />
+        <location filename="../../app/main_window.py" line="427" />
         <source>%n elevator(s)</source>
         <translation><numerusform>%n 部电梯</numerusform></translation>
     </message>
@@ -782,73 +791,78 @@
 <context>
     <name>MapController</name>
     <message>
-        <location filename="../../app/map_controller.py" line="115" />
+        <location filename="../../app/map_controller.py" line="128" />
         <source>This registry holds no elevators. Import elevators (liftguard import) or generate the demo (liftguard generate).</source>
         <extracomment>Map overlay names and styles. The routing engine changed (``None`` while no road graph is loaded).</extracomment>
         <translation>此登记数据中没有电梯。请导入电梯(liftguard import)或生成演示数据(liftguard generate)。</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="118" />
+        <location filename="../../app/map_controller.py" line="131" />
         <source>No elevator matches the filter. Reset the filters to see all %s elevators.</source>
         <translation>没有符合筛选条件的电梯。重置筛选可查看全部 %s 部电梯。</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="121" />
+        <location filename="../../app/map_controller.py" line="134" />
         <source>%s elevators have no coordinates and are not drawn.</source>
         <translation>%s 部电梯没有坐标,未绘制。</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="124" />
+        <location filename="../../app/map_controller.py" line="137" />
         <source>%s elevators lie outside every district boundary.</source>
         <translation>%s 部电梯不在任何区界内。</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="147" />
+        <location filename="../../app/map_controller.py" line="160" />
         <source>Loading road network %s ...</source>
         <translation>正在载入路网 %s ……</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="156" />
+        <location filename="../../app/map_controller.py" line="169" />
         <source>Road network</source>
         <translation>路网</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="157" />
+        <location filename="../../app/map_controller.py" line="170" />
         <source>OpenStreetMap (*.osm *.osm.pbf *.xml)</source>
         <translation>OpenStreetMap (*.osm *.osm.pbf *.xml)</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="165" />
+        <location filename="../../app/map_controller.py" line="178" />
         <source>Road network not loaded: %s</source>
         <translation>路网未载入:%s</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="178" />
+        <location filename="../../app/map_controller.py" line="191" />
         <source>Road network loaded: %s</source>
         <translation>路网已载入:%s</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="186" />
+        <location filename="../../app/map_controller.py" line="199" />
         <source>Select an elevator first</source>
         <translation>请先选择一部电梯</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="239" />
+        <location filename="../../app/map_controller.py" line="202" />
+        <source>Loading elevator details...</source>
+        <translation>正在加载电梯详情……</translation>
+    </message>
+    <message>
+        <location filename="../../app/map_controller.py" line="255" />
         <source>The elevator found is hidden by the current filter</source>
         <translation>找到的电梯被当前筛选条件隐藏</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="263" />
+        <location filename="../../app/map_controller.py" line="279" />
         <source>Export map image</source>
         <translation>导出地图图片</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="264" />
+        <location filename="../../app/map_controller.py" line="280" />
         <source>PNG image (*.png);;JPEG image (*.jpg)</source>
         <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg)</translation>
     </message>
     <message>
-        <location filename="../../app/map_controller.py" line="272" />
+        <location filename="../../app/map_controller.py" line="288" />
         <source>Map image written to %s</source>
         <translation>地图图片已写入 %s</translation>
     </message>
