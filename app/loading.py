@@ -81,21 +81,20 @@ def open_database_job(url: str | None, config: Config, actor: Actor, *,
     def job(progress: Callable[[float], None], cancelled: Callable[[], bool]) -> Opened | None:
         from app.command_centre import build_command_centre
         from app.map.data import build_map_data
-        from gis.boundaries import load_districts
-        from gis.store import open_store
-        from gis.synth import generate_registry
+        from gis.demo import create_demo
+        from gis.errors import Cancelled
+        from gis.store import default_db_url, open_store
 
         store = open_store(url)
-        if not store.has_registry():
+        if not store.has_registry():  # first run: the SYNTHETIC demo, roads included
             progress(0.0)
-            districts = load_districts(config.adcode)
-            registry = generate_registry(districts, seed=0, config=config,
-                                         progress=lambda f: progress(0.8 * f),
-                                         cancelled=cancelled)
+            try:
+                create_demo(store, url or default_db_url(), config=config,
+                            progress=progress, cancelled=cancelled)
+            except Cancelled:
+                return None
             if cancelled():
                 return None
-            store.save_registry(registry, progress=lambda f: progress(0.8 + 0.2 * f),
-                                cancelled=cancelled)
         with store.snapshot() as snap:
             first = snap.load_registry(columns=MAP_COLUMNS if signals is not None else None)
             as_of = first.meta.get("as_of")

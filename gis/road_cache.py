@@ -93,8 +93,17 @@ def load_road_arrays(path: str | Path) -> RoadArrays:
                          "run 'liftguard roads import FILE' again.")
     return RoadArrays(meta=meta, **fields)
 
+def link_key(db_url: str) -> str:
+    """The database URL as a link key: SQLite file paths made absolute, so that the CLI and
+    the app find the same graph whichever working directory they run in."""
+    if db_url.startswith("sqlite:///") and db_url != "sqlite:///:memory:":
+        path, sep, query = db_url[len("sqlite:///"):].partition("?")
+        return "sqlite:///" + str(Path(path).resolve()) + sep + query
+    return db_url
+
+
 def _db_link_file(db_url: str, cache_dir: str | Path | None) -> Path:
-    digest = hashlib.sha256(db_url.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(link_key(db_url).encode()).hexdigest()[:16]
     return Path(cache_dir or default_cache_dir()) / f"db-{digest}.json"
 
 

@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="date ages refer to, YYYY-MM-DD (default today)")
     gen.add_argument("--replace", action="store_true",
                      help="replace a registry already in the database")
+    gen.add_argument("--synth-roads", action="store_true",
+                     help="also build a SYNTHETIC road network over the districts and link it "
+                          "to the database, so routing works at once (like the app's demo)")
     add_db_option(gen)
     gen.set_defaults(func=run_generate)
 
@@ -85,6 +88,12 @@ def run_generate(args: argparse.Namespace) -> int:
     store.save_registry(registry, progress=_stderr_progress("saving"))
     if sys.stderr.isatty():
         print(file=sys.stderr)
+    if args.synth_roads:
+        from gis.demo import link_synthetic_roads
+        from gis.store import default_db_url
+
+        label = link_synthetic_roads(registry, args.db or default_db_url(), seed=args.seed)
+        print(f"{label}: linked to the database")
     print(f"{registry.label}: {len(registry.elevators)} elevators, "
           f"{len(registry.stations)} stations in {len(districts)} districts -> {store.url}")
     return 0

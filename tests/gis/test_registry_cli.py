@@ -84,3 +84,23 @@ def test_other_province(sqlite_url, capsys):
 def test_no_command_prints_help_and_exit_2(capsys):
     assert main([]) == 2
     assert "generate" in capsys.readouterr().out
+
+
+def test_generate_with_synthetic_roads_routes_at_once(tmp_path, monkeypatch, capsys):
+    """The demo roads are linked under the database's absolute path, so a relative --db in
+    one directory and an absolute one elsewhere find the same graph."""
+    from gis.store import open_store
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate", "--db", "sqlite:///rel.sqlite", "-n", "1500", "--seed", "2",
+                 "--synth-roads"]) == 0
+    assert "SYNTHETIC road network" in capsys.readouterr().out
+    absolute = f"sqlite:///{tmp_path / 'rel.sqlite'}"
+    elevators = open_store(absolute).load_elevators()
+    monkeypatch.chdir("/")
+    codes = elevators.loc[elevators["district_adcode"] == "310101", "rescue_code"]
+    ok = sum(main(["route", "--db", absolute, "--elevator", c, "--k", "1", "--free-flow"]) == 0
+             for c in codes.iloc[:5])
+    assert ok >= 1  # central elevators lie on the synthetic network
+    out = capsys.readouterr().out
+    assert "SYNTHETIC" in out
