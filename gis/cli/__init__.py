@@ -41,6 +41,19 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def station_kinds(text: str) -> list[str]:
+    """argparse type for ``--kinds maintenance,fire,police`` (a comma list of station kinds)."""
+    from gis.registry import STATION_KINDS
+
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    bad = [k for k in kinds if k not in STATION_KINDS]
+    if not kinds or bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown station kind {', '.join(bad) or text!r}; use a comma list of "
+            f"{', '.join(STATION_KINDS)}")
+    return kinds
+
+
 def build_parser(extra_modules: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The full parser; ``extra_modules`` are fully qualified command modules supplied by the
     caller (the app passes its Qt commands such as ``snapshot``; :mod:`gis` never imports them).

@@ -19,12 +19,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gis.cli import add_db_option
+from gis.cli import add_db_option, station_kinds
 from gis.config import Config
 from gis.errors import ConfigError
 
 FORMATS = ("table", "csv", "json", "xlsx")
-STATION_KIND_CHOICES = ("maintenance", "fire", "police")
 
 
 # --------------------------------------------------------------------------- argument types
@@ -59,15 +58,6 @@ def _time_of_day(text: str) -> str:
     return text
 
 
-def _kinds(text: str) -> list[str]:
-    kinds = [k.strip() for k in text.split(",") if k.strip()]
-    bad = [k for k in kinds if k not in STATION_KIND_CHOICES]
-    if bad or not kinds:
-        raise argparse.ArgumentTypeError(
-            f"station kinds must be a comma list of {', '.join(STATION_KIND_CHOICES)}")
-    return kinds
-
-
 def _minute_list(text: str) -> list[float]:
     try:
         values = [float(v) for v in text.split(",")]
@@ -83,7 +73,7 @@ def _analysis_options(p: argparse.ArgumentParser) -> None:
                    help="rescue time limit in minutes (default 30, the city limit)")
     p.add_argument("--at", type=_time_of_day, default=None, metavar="HH:MM",
                    help="time of day for congestion, e.g. 08:00 (default: free flow)")
-    p.add_argument("--kinds", type=_kinds, default=None, metavar="K1,K2",
+    p.add_argument("--kinds", type=station_kinds, default=None, metavar="K1,K2",
                    help="only these station kinds (maintenance,fire,police; default all)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE",
                    help="date ages refer to (default: the registry's as-of date or today)")

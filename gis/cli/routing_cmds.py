@@ -36,7 +36,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gis.cli import add_db_option
+from gis.cli import add_db_option, station_kinds
 from gis.errors import ConfigError, RoadsError
 
 
@@ -77,7 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="local time for congestion, e.g. 2026-11-21T08:00 (default now)")
     route.add_argument("--free-flow", action="store_true", help="ignore congestion")
     route.add_argument("--include-busy", action="store_true", help="also list busy stations")
-    route.add_argument("--kinds", type=_kinds, default=None, metavar="KIND[,KIND]",
+    route.add_argument("--kinds", type=station_kinds, default=None, metavar="KIND[,KIND]",
                        help="only these station kinds: maintenance, fire, police (e.g. "
                             "--kinds maintenance for levels 1-2 only; default all)")
     route.add_argument("--json", action="store_true", help="print the JSON contract")
@@ -93,17 +93,6 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
     if len(values) != 4:
         raise argparse.ArgumentTypeError(f"expected min_lon,min_lat,max_lon,max_lat, got {text!r}")
     return values  # type: ignore[return-value]
-
-
-def _kinds(text: str) -> list[str]:
-    from gis.registry import STATION_KINDS
-
-    kinds = [k.strip() for k in text.split(",") if k.strip()]
-    bad = [k for k in kinds if k not in STATION_KINDS]
-    if not kinds or bad:
-        raise argparse.ArgumentTypeError(
-            f"unknown station kind {', '.join(bad) or text!r}; use {', '.join(STATION_KINDS)}")
-    return kinds
 
 
 def _datetime(text: str) -> dt.datetime:
