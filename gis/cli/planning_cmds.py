@@ -411,7 +411,8 @@ def run_export_report(args: argparse.Namespace) -> int:
     table = coverage_by(cov, names=district_names(ctx["registry"]))
     planning = plan_districts(ctx["registry"], ctx["config"])
     write_report_pdf(args.out, ctx["registry"], planning, coverage=cov, coverage_table=table,
-                     targets=ctx["config"].iot_targets, districts=args.district)
+                     targets=ctx["config"].iot_targets, districts=args.district,
+                     road_source=ctx["arrays"].meta.get("label", ""))
     print(f"wrote {args.out}: {len(args.district or known)} district page(s) + cover "
           f"({_describe(cov, ctx)})")
     return 0

@@ -52,7 +52,9 @@ def test_html_is_self_contained_and_labelled(map_file: Path, world) -> None:
     assert external_links(text) == []
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?https?:", text)
     assert "L.map(" in text and "L.heatLayer" in text and "L.markerClusterGroup" in text
-    assert "© OpenStreetMap contributors" in text
+    # synthetic roads are named as such and claim no OpenStreetMap data
+    assert "Roads: SYNTHETIC road network" in text
+    assert "© OpenStreetMap contributors" not in text
     assert "SYNTHETIC registry" in text and "2026-11-21" in text
     assert '"maxZoom": 19' in text
     gaps = int(world[2]["gap"].sum())
@@ -86,7 +88,7 @@ def test_map_renders_offline_in_chromium(map_file: Path, tmp_path: Path) -> None
     assert "leaflet-heatmap-layer" in dom           # heat map canvas added
     assert "marker-cluster" in dom                  # clusters drawn
     assert "leaflet-control-layers" in dom and "Service areas" in dom
-    assert "lg-legend" in dom and "OpenStreetMap" in dom
+    assert "lg-legend" in dom and "SYNTHETIC road network" in dom
     assert elapsed < 30
     shot = tmp_path / "map.png"
     _chromium(["--virtual-time-budget=4000", f"--screenshot={shot}", map_file.as_uri()],
@@ -110,3 +112,11 @@ def test_unwritable_path_leaves_nothing(world, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="is a folder"):
         write_coverage_map(fmap, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_osm_roads_are_credited(world) -> None:
+    reg, _roads, cov, table, _areas = world
+    label = "OpenStreetMap (© OpenStreetMap contributors, ODbL)"
+    html = build_coverage_map(reg, cov, table, road_source=label, as_of=AS_OF) \
+        .get_root().render()
+    assert f"Roads: {label}" in html
