@@ -99,8 +99,33 @@ def format_clock(seconds: float) -> str:
     return f"{sign}{h}:{m:02d}:{sec:02d}" if h else f"{sign}{m:02d}:{sec:02d}"
 
 
-class IncidentBoardModel(QAbstractTableModel):
+class _FixedColumnsModel(QAbstractTableModel):
+    """Table plumbing shared by the board and the joint-response models: ``_rows`` (anything
+    with ``len``), fixed ``_columns`` and per-language ``_headers``."""
+
+    _columns: tuple[str, ...] = ()
+    _headers: dict[str, list[str]] = {}  # noqa: RUF012 (set per subclass, never mutated)
+    language = "en"
+    _rows: Any
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[self.language][section]
+        return None
+
+
+class IncidentBoardModel(_FixedColumnsModel):
     """Open incidents with their clock, most urgent first (see module doc)."""
+
+    _columns = COLUMNS
+    _headers = HEADERS
 
     actionFailed = Signal(str)
     eventCommitted = Signal(object)  # a gis.incidents.log.IncidentEvent
@@ -118,18 +143,6 @@ class IncidentBoardModel(QAbstractTableModel):
         self.refresh()
 
     # ------------------------------------------------------------------ Qt model API
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[self.language][section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -330,8 +343,11 @@ _AGENCY_COLUMNS = ("agency", "status", "station_id", "eta_s", "notified_at_s",
                    "acknowledged_at_s", "dispatched_at_s", "on_site_at_s", "done_at_s")
 
 
-class JointResponseModel(QAbstractTableModel):
+class JointResponseModel(_FixedColumnsModel):
     """One row per agency (maintainer, 119, 110, property) of the current incident."""
+
+    _columns = _AGENCY_COLUMNS
+    _headers = AGENCY_HEADERS
 
     actionFailed = Signal(str)
     eventCommitted = Signal(object)
@@ -361,18 +377,6 @@ class JointResponseModel(QAbstractTableModel):
         self._rows = [found.get(a, {"agency": a, "status": ""}) for a in AGENCIES] \
             if self.incident_id is not None else []
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_AGENCY_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return AGENCY_HEADERS[self.language][section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
