@@ -99,6 +99,10 @@ def format_clock(seconds: float) -> str:
     return f"{sign}{h}:{m:02d}:{sec:02d}" if h else f"{sign}{m:02d}:{sec:02d}"
 
 
+#: What :meth:`_FixedColumnsModel._attempt` returns when the action was refused or failed.
+FAILED = object()
+
+
 class _FixedColumnsModel(QAbstractTableModel):
     """Table plumbing shared by the board and the joint-response models: ``_rows`` (anything
     with ``len``), fixed ``_columns`` and per-language ``_headers``."""
@@ -119,6 +123,21 @@ class _FixedColumnsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._headers[self.language][section]
         return None
+
+    def _attempt(self, action: str, fn: Callable[..., Any], *args: Any,
+                 refresh_on_refusal: bool = False, **kw: Any) -> Any:
+        """Run a write through the guard; a refusal (LiftGuardError) or an unreachable
+        database becomes an ``actionFailed`` message and the result :data:`FAILED`."""
+        try:
+            guard(self.guard, action)
+            return fn(*args, **kw)
+        except LiftGuardError as exc:
+            self.actionFailed.emit(str(exc))  # type: ignore[attr-defined]
+            if refresh_on_refusal:
+                self.refresh()  # type: ignore[attr-defined]
+        except OperationalError as exc:
+            self.actionFailed.emit(unreachable(exc))  # type: ignore[attr-defined]
+        return FAILED
 
 
 class IncidentBoardModel(_FixedColumnsModel):
@@ -212,15 +231,8 @@ class IncidentBoardModel(_FixedColumnsModel):
     # ------------------------------------------------------------------ actions
 
     def _act(self, fn: Any, *args: Any, **kw: Any) -> Any:
-        try:
-            guard(self.guard, "change the incident")
-            ev = fn(*args, **kw)
-        except LiftGuardError as exc:
-            self.actionFailed.emit(str(exc))
-            self.refresh()
-            return None
-        except OperationalError as exc:
-            self.actionFailed.emit(unreachable(exc))
+        ev = self._attempt("change the incident", fn, *args, refresh_on_refusal=True, **kw)
+        if ev is FAILED:
             return None
         if ev is not None:
             self.eventCommitted.emit(ev)
@@ -229,14 +241,8 @@ class IncidentBoardModel(_FixedColumnsModel):
 
     def receive(self, alarm: Any) -> Any:
         """Take an alarm in (intake + recommendation); returns the ``Received`` result."""
-        try:
-            guard(self.guard, "take the alarm in")
-            got = self.centre.receive(alarm)
-        except LiftGuardError as exc:
-            self.actionFailed.emit(str(exc))
-            return None
-        except OperationalError as exc:
-            self.actionFailed.emit(unreachable(exc))
+        got = self._attempt("take the alarm in", self.centre.receive, alarm)
+        if got is FAILED:
             return None
         if not got.intake.accepted:
             self.actionFailed.emit(f"alarm rejected: {got.intake.reason}")
@@ -275,14 +281,8 @@ class IncidentBoardModel(_FixedColumnsModel):
                          expected_version=self._version(incident_id))
 
     def check_escalations(self) -> list:
-        try:
-            guard(self.guard, "record escalations")
-            events = self.centre.check_escalations()
-        except LiftGuardError as exc:
-            self.actionFailed.emit(str(exc))
-            return []
-        except OperationalError as exc:
-            self.actionFailed.emit(unreachable(exc))
+        events = self._attempt("record escalations", self.centre.check_escalations)
+        if events is FAILED:
             return []
         for ev in events:
             self.eventCommitted.emit(ev)
@@ -405,15 +405,10 @@ class JointResponseModel(_FixedColumnsModel):
 
         if self.incident_id is None:
             return None
-        try:
-            guard(self.guard, "set the agency status")
-            ev = set_agency_status(self.centre.log, self.incident_id, agency, status,
-                                   actor=self.centre.actor, clock=self.centre.clock)
-        except LiftGuardError as exc:
-            self.actionFailed.emit(str(exc))
-            return None
-        except OperationalError as exc:
-            self.actionFailed.emit(unreachable(exc))
+        ev = self._attempt("set the agency status", set_agency_status, self.centre.log,
+                           self.incident_id, agency, status, actor=self.centre.actor,
+                           clock=self.centre.clock)
+        if ev is FAILED:
             return None
         self.eventCommitted.emit(ev)
         self.refresh()
